@@ -1,0 +1,28 @@
+"""Shared fixtures: where ../shared is (skip cleanly when it is absent)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shared() -> Path | None:
+    env = os.environ.get("EVENTLENS_SHARED")
+    candidates = [Path(env)] if env else []
+    candidates.append(ROOT.parent / "shared")
+    for c in candidates:
+        if (c / "DESIGN.md").exists():
+            return c
+    return None
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    d = _shared()
+    if d is None:
+        pytest.skip("../shared is not present (development data is not part of a user's clone)")
+    return d
