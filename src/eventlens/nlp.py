@@ -1,0 +1,57 @@
+"""The NLP stage: spaCy parse, sentences and entity mentions."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from eventlens.model import Document, Mention, Sentence
+from eventlens.pipeline import Resources
+from eventlens.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class SpacyStage:
+    name = "eventlens.nlp.v1"
+    requires: tuple[str, ...] = ("text",)
+    provides: tuple[str, ...] = ("nlp", "sentences", "mentions")
+
+    def __init__(self, settings: Settings, resources: Resources) -> None:
+        self.settings = settings
+        self.resources = resources
+
+    def warm_up(self) -> None:
+        _ = self.resources.nlp
+
+    def __call__(self, doc: Document) -> Document:
+        text = doc.text
+        warnings = doc.warnings
+        if len(text) > self.settings.max_chars:
+            cut = text.rfind("\n", 0, self.settings.max_chars)
+            cut = cut if cut > self.settings.max_chars // 2 else self.settings.max_chars
+            warnings = (*warnings, f"text truncated to {cut} characters for analysis")
+            log.warning("%s: text truncated to %d characters", doc.article.origin or doc.article.id, cut)
+            text = text[:cut]
+        parsed = self.resources.nlp(text)
+        sentences = tuple(
+            Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(parsed.sents)
+        )
+        starts = [s.start for s in sentences]
+        mentions = tuple(
+            Mention(e.start_char, e.end_char, e.text, e.label_, _index(starts, e.start_char))
+            for e in parsed.ents
+        )
+        return replace(
+            doc, text=text, nlp=parsed, sentences=sentences, mentions=mentions, warnings=warnings
+        )
+
+
+def _index(starts: list[int], offset: int) -> int:
+    from bisect import bisect_right
+
+    return max(0, bisect_right(starts, offset) - 1)
+
+
+def make_nlp(settings: Settings, resources: Resources) -> SpacyStage:
+    return SpacyStage(settings, resources)
