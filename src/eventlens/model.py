@@ -82,6 +82,9 @@ class Article:
     language: str | None = None
     origin: str | None = None
     """Where the article came from, for messages: a path, ``path:line`` or URL."""
+    warnings: tuple[str, ...] = ()
+    """Problems met while reading it that did not stop it (e.g. invalid UTF-8
+    replaced); the clean stage copies them to :attr:`Document.warnings`."""
 
     @staticmethod
     def make_id(url: str | None, content: str) -> str:
