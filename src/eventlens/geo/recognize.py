@@ -1,0 +1,386 @@
+"""Toponym recognition: spaCy entities checked against the gazetteer, and the gazetteer alone.
+
+spaCy's small English model finds most places as ``GPE``/``LOC`` but also
+tags "Izmir" as a person and "Kayseri provinces" as a nationality, and leaves
+places inside organisation names ("Mansfield Police Department") and many
+small towns untagged.  So:
+
+- ``GPE`` and ``LOC`` entities are toponyms (a leading "the" and a trailing
+  possessive are trimmed; bare demonyms are not places).
+- ``NORP``, ``PERSON``, ``ORG``, ``FAC`` and other entities are toponyms when
+  the gazetteer knows the name under its own name or an English alias and the
+  context says place: a preposition such as "in" or "near" before it, a type
+  word ("province"), a container after it ("Izmir, Turkey"), or the name is
+  a country or first-level region.
+- Inside organisation names, a leading or trailing place name is a toponym
+  ("the Istanbul Security Directorate", "University of Kentucky");
+  ``toponyms_in_orgs=False`` turns this off.
+- Capitalised words no entity covers are toponyms under the same gazetteer
+  and context test, and abbreviations after a comma ("Alexandria, La.").
+
+Words listed in ``data/geo/not_places.txt`` (months, titles, common nouns)
+are never proposed by the gazetteer alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from eventlens.geo.gazetteer import (
+    MATCH_ABBREVIATION,
+    MATCH_ALIAS,
+    MATCH_PRIMARY,
+    Candidate,
+    Gazetteer,
+)
+from eventlens.geo.names import name_key
+
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_MAYBE_LABELS = frozenset({"NORP", "PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+_SKIP_LABELS = frozenset(
+    {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW"}
+)
+_LOCATIVE = frozenset(
+    [
+        "in",
+        "at",
+        "near",
+        "from",
+        "into",
+        "across",
+        "throughout",
+        "outside",
+        "inside",
+        "around",
+        "within",
+        "outskirts",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "downtown",
+        "suburban",
+        "rural",
+    ]
+)
+_WEAK_LOCATIVE = frozenset(["to", "toward", "towards", "of", "via", "through", "between", "off"])
+_TYPE_AFTER = re.compile(
+    r"\s+(?:province|provinces|state|governorate|region|district|county|parish|city|town|"
+    r"village|oblast|prefecture|department|municipality|area|border|capital)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
+_CONNECTORS = frozenset({"of", "de", "del", "la", "el", "al", "upon", "on", "the", "and"})
+_MAX_NGRAM = 5
+_COMMA_NAME = re.compile(r"\s*,\s*([A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,2})")
+_NORP_TYPE = re.compile(r"\s+(?:province|provinces|state|region|governorate|district)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    sent_start: bool
+
+
+def load_not_places() -> frozenset[str]:
+    """The keys of ``data/geo/not_places.txt``."""
+    text = (resources.files("eventlens") / "data" / "geo" / "not_places.txt").read_text("utf-8")
+    return frozenset(
+        name_key(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def _strong(cands: tuple[Candidate, ...], *, min_population: int = 0) -> list[Candidate]:
+    """Candidates matched by own name or English alias (not a foreign alternate name)."""
+    out = []
+    for c in cands:
+        if c.match not in (MATCH_PRIMARY, MATCH_ALIAS):
+            continue
+        major = c.feature in ("country", "admin1", "continent", "region", "admin2")
+        if major or c.population >= min_population:
+            out.append(c)
+    return out
+
+
+def _is_major(cands: list[Candidate]) -> bool:
+    """A country, continent, region or first-level subdivision name."""
+    return any(c.feature in ("country", "admin1", "continent", "region") for c in cands)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the", a trailing possessive and punctuation."""
+    span = text[start:end]
+    m = re.match(r"(?i)the\s+", span)
+    if m:
+        start += m.end()
+    span = text[start:end]
+    m = re.search(r"['’]s?$", span)
+    if m:
+        end = start + m.start()
+    while end > start and text[end - 1] in ' ,;:-–—"“”)(':
+        end -= 1
+    while start < end and text[start] in ' "“”(':
+        start += 1
+    return start, end
+
+
+class _Recognizer:
+    def __init__(
+        self,
+        text: str,
+        doc: Any,
+        gazetteer: Gazetteer,
+        not_places: frozenset[str],
+        toponyms_in_orgs: bool,
+    ) -> None:
+        self.not_places = not_places
+        self.text = text
+        self.doc = doc
+        self.g = gazetteer
+        self.orgs = toponyms_in_orgs
+        self.spans: list[tuple[int, int]] = []
+        self.covered = bytearray(len(text))
+        self.in_entity = bytearray(len(text))
+        self.tokens = self._tokens()
+
+    def _tokens(self) -> list[_Token]:
+        if self.doc is not None:
+            return [
+                _Token(t.idx, t.idx + len(t.text), t.text, bool(t.is_sent_start))
+                for t in self.doc
+                if not t.is_space
+            ]
+        out = []
+        prev_end = 0
+        for m in _WORD.finditer(self.text):
+            gap = self.text[prev_end : m.start()]
+            sent_start = prev_end == 0 or bool(re.search(r"[.!?]\s*$|\n\s*\n", gap))
+            word = m.group()
+            end = m.end()
+            # keep "St." / "W.Va." whole, but not a sentence's final period
+            if word.endswith(".") and not re.fullmatch(r"(?:[A-Z][a-z]{0,4}\.)+", word):
+                word, end = word[:-1], end - 1
+            out.append(_Token(m.start(), end, word, sent_start))
+            prev_end = end
+        return out
+
+    # ----- helpers -----
+
+    def lookup(self, start: int, end: int) -> tuple[Candidate, ...]:
+        return self.g.lookup(self.text[start:end])
+
+    def add(self, start: int, end: int) -> None:
+        start, end = _trim(self.text, start, end)
+        if end <= start or any(self.covered[start:end]):
+            return
+        self.spans.append((start, end))
+        for i in range(start, end):
+            self.covered[i] = 1
+
+    def locative_before(self, start: int, *, weak: bool = False) -> bool:
+        """A preposition such as "in" or "near" (with ``weak``, also "to", "of") before."""
+        before = self.text[max(0, start - 25) : start]
+        m = re.search(r"([A-Za-z]+)\s+(?:the\s+)?$", before)
+        if not m:
+            return False
+        word = m.group(1).lower()
+        return word in _LOCATIVE or (weak and word in _WEAK_LOCATIVE)
+
+    def container_after(self, end: int) -> bool:
+        m = re.match(
+            r"\s*,\s*([A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,2})", self.text[end : end + 40]
+        )
+        if not m:
+            return False
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            phrase = " ".join(words[:n])
+            for c in self.g.lookup(phrase if len(phrase) <= 8 else phrase.rstrip(".")):
+                if c.feature in ("country", "admin1") and c.match != 2:
+                    return True
+        return False
+
+    def type_after(self, end: int) -> bool:
+        return bool(_TYPE_AFTER.match(self.text[end : end + 20]))
+
+    def is_demonym(self, start: int, end: int) -> bool:
+        return self.g.demonym_country(self.text[start:end]) is not None
+
+    def placey(self, start: int, end: int, *, min_population: int) -> bool:
+        """A gazetteer name in a place context."""
+        raw = self.text[start:end]
+        if name_key(raw) in self.not_places:
+            return False
+        strong = _strong(self.lookup(start, end), min_population=min_population)
+        if not strong:
+            return False
+        if _is_major(strong) and not self.is_demonym(start, end):
+            return True
+        return self.locative_before(start) or self.container_after(end) or self.type_after(end)
+
+    # ----- passes -----
+
+    def entities(self) -> None:
+        if self.doc is None:
+            return
+        for e in self.doc.ents:
+            label = e.label_
+            start, end = _trim(self.text, e.start_char, e.end_char)
+            for i in range(e.start_char, e.end_char):
+                self.in_entity[i] = 1
+            if end <= start or label in _SKIP_LABELS:
+                continue
+            if label in _PLACE_LABELS:
+                if self.is_demonym(start, end) and not _strong(self.lookup(start, end)):
+                    continue
+                self.add(start, end)
+            elif label in _MAYBE_LABELS:
+                self.maybe_entity(start, end, label)
+
+    def maybe_entity(self, start: int, end: int, label: str) -> None:
+        raw = self.text[start:end]
+        if label == "NORP":
+            if self.is_demonym(start, end):
+                return
+            m = re.search(
+                r"\s+(?:province|provinces|state|region|governorate|district)$", raw, re.I
+            )
+            if m and _strong(self.g.lookup(raw[: m.start()])):
+                self.add(start, start + m.start())
+                return
+        if label in ("NORP", "PERSON", "ORG", "FAC") and self.placey(
+            start, end, min_population=10_000
+        ):
+            self.add(start, end)
+            return
+        if label in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT") and self.orgs:
+            self.inside_name(start, end)
+
+    def inside_name(self, start: int, end: int) -> None:
+        """A place name leading or closing an organisation's name."""
+        words = [m for m in _WORD.finditer(self.text, start, end)]
+        if len(words) < 2:
+            return
+        # leading: "Istanbul Security Directorate", "Mansfield Police Department"
+        for n in range(min(_MAX_NGRAM, len(words) - 1), 0, -1):
+            s, e = words[0].start(), words[n - 1].end()
+            if self._org_place(s, e):
+                self.add(s, e)
+                return
+        # closing: "University of Kentucky", "Bank of America" is a known case of noise
+        for i in range(1, len(words)):
+            if words[i - 1].group().lower() in ("of", "in", "for") and i < len(words):
+                s, e = words[i].start(), words[-1].end()
+                if self._org_place(s, e):
+                    self.add(s, e)
+                    return
+
+    def _org_place(self, start: int, end: int) -> bool:
+        raw = self.text[start:end].rstrip(".")
+        if not raw[:1].isupper() or name_key(raw) in self.not_places:
+            return False
+        if self.g.demonym_country(raw):
+            return False
+        strong = _strong(self.g.lookup(raw), min_population=2000)
+        return bool(strong)
+
+    def gazetteer_scan(self) -> None:
+        """Capitalised runs no entity covers, and abbreviations after a comma."""
+        toks = self.tokens
+        i = 0
+        not_places = self.not_places
+        while i < len(toks):
+            t = toks[i]
+            if self.covered[t.start] or self.in_entity[t.start] or not _capitalised(t.text):
+                i += 1
+                continue
+            matched = False
+            for n in range(_MAX_NGRAM, 0, -1):
+                if i + n > len(toks):
+                    continue
+                last = toks[i + n - 1]
+                if not _capitalised(last.text) or any(
+                    not _capitalised(x.text) and x.text.lower() not in _CONNECTORS
+                    for x in toks[i : i + n]
+                ):
+                    continue
+                if any(self.covered[x.start] or self.in_entity[x.start] for x in toks[i : i + n]):
+                    continue
+                start, end = t.start, last.end
+                raw = self.text[start:end]
+                key = name_key(raw)
+                if not key or key in not_places:
+                    continue
+                cands = self.g.lookup_key(key)
+                if not cands:
+                    continue
+                if self._scan_accept(start, end, raw, cands, t.sent_start):
+                    self.add(start, end)
+                    i += n
+                    matched = True
+                    break
+            if not matched:
+                i += 1
+
+    def _scan_accept(
+        self, start: int, end: int, raw: str, cands: tuple[Candidate, ...], sent_start: bool
+    ) -> bool:
+        if self.is_demonym(start, end) and not _strong(cands):
+            return False
+        abbreviations = [c for c in cands if c.match == MATCH_ABBREVIATION]
+        if abbreviations and not _strong(cands):
+            # "La." or "GA" only right after "Town, "
+            before = self.text[max(0, start - 3) : start]
+            return bool(re.search(r",\s*$", before)) and (raw.endswith(".") or raw.isupper())
+        strong = _strong(cands, min_population=1000)
+        if not strong:
+            return False
+        if raw.isupper() and len(raw) <= 3:
+            return False
+        if _is_major(strong) and not sent_start:
+            return True
+        if self.locative_before(start) or self.container_after(end) or self.type_after(end):
+            return True
+        big = _strong(cands, min_population=20_000)
+        if big and self.locative_before(start, weak=True):
+            return True
+        # All-caps datelines: "MANSFIELD -- ..."
+        return bool(raw.isupper() and re.match(r"\s*(?:--|—|–|\(|,)", self.text[end : end + 4]))
+
+
+def _capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper()
+
+
+def recognize(
+    text: str,
+    doc: Any,
+    gazetteer: Gazetteer,
+    *,
+    not_places: frozenset[str] = frozenset(),
+    toponyms_in_orgs: bool = True,
+) -> list[tuple[int, int]]:
+    """Character spans of the toponyms in ``text``, in text order.
+
+    ``doc`` is a spaCy ``Doc`` of ``text`` or None (gazetteer-only recognition);
+    ``not_places`` are name keys never proposed by the gazetteer alone
+    (:func:`load_not_places`).
+    """
+    r = _Recognizer(text, doc, gazetteer, not_places, toponyms_in_orgs)
+    r.entities()
+    r.gazetteer_scan()
+    return sorted(r.spans)

@@ -1,0 +1,227 @@
+"""The geoparser: gazetteer contracts, resolution in context, the seed article."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eventlens.geo.gazetteer import Gazetteer
+from eventlens.geo.geoparser import Geoparser
+from eventlens.geo.names import name_key
+from eventlens.model import Place
+from eventlens.settings import Settings
+
+SEED = "seed/000_9c2b090c7ed604d2.txt"
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Iterator[Gazetteer]:
+    # The default cache (EVENTLENS_CACHE or ~/.cache/eventlens): built once, reused across runs.
+    g = Gazetteer.open(Settings().cache_dir)
+    yield g
+    g.close()
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Any:
+    spacy = pytest.importorskip("spacy")
+    return spacy.load(Settings().spacy_model)
+
+
+@pytest.fixture(scope="session")
+def geoparser(gazetteer: Gazetteer) -> Geoparser:
+    return Geoparser(gazetteer)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("U.S.", "us"),
+        ("Şanlıurfa", "sanliurfa"),
+        ("the Netherlands", "netherlands"),
+        ("St. Louis", "st louis"),
+        ("Winston-Salem", "winston salem"),
+        ("Côte d'Ivoire", "cote divoire"),
+    ],
+)
+def test_name_key(name: str, key: str) -> None:
+    assert name_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("word", "iso3"),
+    [
+        ("Turkish", "TUR"),
+        ("Turks", "TUR"),
+        ("Syrian", "SYR"),
+        ("U.S.", "USA"),
+        ("American", "USA"),
+        ("Swedish", "SWE"),
+        ("Dutch", "NLD"),
+        ("Turkey", "TUR"),
+        ("United Kingdom", "GBR"),
+        ("Britain", "GBR"),
+        ("Palestinians", "PSE"),
+        ("Europe", None),
+        ("Kurdish", None),
+        ("Istanbul", None),
+        ("police", None),
+    ],
+)
+def test_country_code(gazetteer: Gazetteer, word: str, iso3: str | None) -> None:
+    assert gazetteer.country_code(word) == iso3
+
+
+@pytest.mark.parametrize(
+    ("iso3", "name"), [("TUR", "Turkey"), ("SWE", "Sweden"), ("tur", "Turkey"), ("XYZ", None)]
+)
+def test_country_name(gazetteer: Gazetteer, iso3: str, name: str | None) -> None:
+    assert gazetteer.country_name(iso3) == name
+
+
+def test_gazetteer_opens_an_existing_index_fast(gazetteer: Gazetteer) -> None:
+    import time
+
+    started = time.perf_counter()
+    g = Gazetteer.open(gazetteer.path.parent)
+    assert time.perf_counter() - started < 1.0
+    assert g.path == gazetteer.path
+    g.close()
+
+
+def test_lookup_returns_every_level(gazetteer: Gazetteer) -> None:
+    features = {c.feature for c in gazetteer.lookup("Kayseri")}
+    assert {"admin1", "city"} <= features
+    georgia = {(c.feature, c.country) for c in gazetteer.lookup("Georgia")}
+    assert ("country", "GEO") in georgia
+    assert ("admin1", "USA") in georgia
+
+
+def _by_text(places: list[Place]) -> dict[str, Place]:
+    out: dict[str, Place] = {}
+    for p in places:
+        out.setdefault(p.text, p)
+    return out
+
+
+def test_seed_article(shared_dir: Path, geoparser: Geoparser, nlp: Any) -> None:
+    text = (shared_dir / SEED).read_text(encoding="utf-8")
+    places = geoparser.parse(text, nlp(text))
+    for p in places:
+        assert text[p.start : p.end] == p.text
+    got = _by_text(places)
+    istanbul = got["Istanbul"]
+    assert (istanbul.geonameid, istanbul.lat, istanbul.lon) == (745044, 41.01384, 28.94966)
+    assert istanbul.feature == "city" and istanbul.country == "TUR"
+    assert got["Ankara"].country == "TUR" and got["Ankara"].feature == "city"
+    stockholm = got["Stockholm"]
+    assert (stockholm.lat, stockholm.lon, stockholm.country) == (59.32938, 18.06871, "SWE")
+    kayseri = got["Kayseri"]
+    assert kayseri.feature == "admin1" and kayseri.country == "TUR"
+    assert kayseri.lat is not None and kayseri.lon is not None
+    assert _km(kayseri.lat, kayseri.lon, 38.73122, 35.48722) < 100
+    for name, iso3 in (("Turkey", "TUR"), ("Syria", "SYR"), ("Iraq", "IRQ")):
+        assert got[name].feature == "country" and got[name].country == iso3
+    assert got["Europe"].feature != "country" and got["Europe"].country is None
+    # Demonyms are not places.
+    assert not {"Turkish", "Syrian", "Swedish", "Dutch", "Turks"} & set(got)
+    # The organisation's name carries its city: the event there happened in Istanbul.
+    org = text.index("Istanbul Security Directorate")
+    assert any(p.start == org and p.geonameid == 745044 for p in places)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "country", "admin1"),
+    [
+        ("Police in Alexandria, La., arrested a man.", "Alexandria", "USA", "Louisiana"),
+        ("The blast hit Alexandria, Egypt's second city.", "Alexandria", "EGY", None),
+        ("Gainesville, Ga., and Atlanta", "Gainesville", "USA", "Georgia"),
+        ("Gainesville, Fla., police said", "Gainesville", "USA", "Florida"),
+        ("Protests in Paris, the French capital.", "Paris", "FRA", None),
+        (
+            "Crews from Paris and Lexington joined others across Kentucky.",
+            "Paris",
+            "USA",
+            "Kentucky",
+        ),
+    ],
+)
+def test_context_resolves_ambiguous_names(
+    geoparser: Geoparser, text: str, span: str, country: str, admin1: str | None
+) -> None:
+    start = text.index(span)
+    (place,) = geoparser.resolve_spans(text, [(start, start + len(span))])
+    assert place.country == country
+    if admin1 is not None:
+        assert place.admin1 == admin1
+
+
+def test_admin_hint_picks_the_province(geoparser: Geoparser) -> None:
+    text = "Two suspects were arrested in the state of Kayseri. Kayseri is a city."
+    first = text.index("Kayseri")
+    second = text.index("Kayseri", first + 1)
+    a, b = geoparser.resolve_spans(text, [(first, first + 7), (second, second + 7)])
+    assert a.feature == "admin1"
+    assert b.feature == "city"
+
+
+def test_unknown_name_has_a_reason_and_keeps_the_rest(geoparser: Geoparser) -> None:
+    text = "Fighting in Zzyzxqwv spread to Aleppo, Syria."
+    spans = [(12, 20), (31, 37), (39, 44)]
+    unknown, aleppo, syria = geoparser.resolve_spans(text, spans)
+    assert unknown.geonameid is None and unknown.reason
+    assert aleppo.country == "SYR" and aleppo.feature == "city"
+    assert syria.feature == "country"
+
+
+def test_ambiguous_name_without_context_is_prominent_with_low_score(
+    geoparser: Geoparser,
+) -> None:
+    text = "Springfield"
+    (place,) = geoparser.resolve_spans(text, [(0, len(text))])
+    assert place.resolved
+    assert place.score < 0.6
+    (turkey,) = geoparser.resolve_spans("Turkey", [(0, 6)])
+    assert turkey.score > 0.9
+
+
+def test_spans_are_resolved_exactly_and_in_order(geoparser: Geoparser) -> None:
+    text = "From Ankara to Istanbul."
+    spans = [(15, 23), (5, 11)]
+    places = geoparser.resolve_spans(text, spans)
+    assert [(p.start, p.end, p.text) for p in places] == [(15, 23, "Istanbul"), (5, 11, "Ankara")]
+
+
+def test_demonym_span_resolves_to_its_country(geoparser: Geoparser) -> None:
+    text = "Syrian forces shelled the town."
+    (place,) = geoparser.resolve_spans(text, [(0, 6)])
+    assert place.feature == "country" and place.country == "SYR"
+
+
+def test_parse_without_spacy_uses_the_gazetteer(geoparser: Geoparser) -> None:
+    text = "Gunmen attacked a checkpoint near Kirkuk, Iraq, on Monday."
+    got = _by_text(geoparser.parse(text, None))
+    assert got["Kirkuk"].country == "IRQ"
+    assert got["Iraq"].feature == "country"
+    assert "Monday" not in got
+
+
+def test_source_country_is_context(geoparser: Geoparser) -> None:
+    text = "A bomb went off in Hyderabad."
+    (pk,) = geoparser.resolve_spans(text, [(19, 28)], countries=["PAK"])
+    (india,) = geoparser.resolve_spans(text, [(19, 28)], countries=["IND"])
+    assert pk.country == "PAK"
+    assert india.country == "IND"
