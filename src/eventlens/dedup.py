@@ -1,0 +1,660 @@
+"""Stories: events from different articles that report the same real-world event.
+
+The arrest of 15 ISIS suspects in Istanbul is reported by dozens of outlets;
+one says five were arrested, one places it in Kocaeli.  Each report is an
+:class:`~eventlens.model.Event` from its own article.  This module decides
+which reports belong together and summarises a story: every report, the
+number of distinct sources, and the conflicting values with their provenance.
+
+Two reports can join only when
+
+- they come from different articles (an article's own events are distinct
+  events: within-article duplicates are the ``merge`` stage's job);
+- they have the same event type and status;
+- their places are compatible: same country where both are known, and within
+  a distance that fits the coarser feature level (a locality is a point, a
+  province is a region);
+- their dates are compatible: the date ranges their precisions imply, widened
+  by a slack that fits the precision (and a little more when a date is only
+  the publication date), overlap.
+
+Reports that pass the gates are scored on four similarities (place, date,
+actors, evidence words) weighted into one score; a report joins the story
+whose members it matches best when that score reaches the threshold.
+Assignment is incremental (one report at a time, as the store receives them)
+and the same code clusters the labelled evaluation set
+(:mod:`eventlens.evaluate.dedup`), so the figures measure what ingest does.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from eventlens.model import FEATURE_LEVELS, Actor, Event, EventDate, stable_id
+
+# Coarse to fine; the coarser of two places decides how far apart they may be.
+_LEVEL_RANK = {level: i for i, level in enumerate(FEATURE_LEVELS)}
+
+COUNT_FIELDS: tuple[str, ...] = ("killed", "injured", "arrested", "participants")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DedupParams:
+    """Thresholds and weights of story clustering.
+
+    ``radius_km`` is the distance at which two places of that (coarser)
+    feature level score one half; beyond ``max_radius_factor`` times it the
+    reports cannot join.  ``date_slack_days`` widens each precision's date
+    range; ``publication_slack_days`` is added when a date is only the
+    publication date (the event may have happened a day or two before).
+    """
+
+    threshold: float = 0.55
+    linkage: str = "blend"
+    """How a report scores against a story: ``max`` (best member), ``mean``
+    (average over members) or ``blend`` (the average of the two)."""
+    merge_threshold: float = 0.75
+    """A report that matches two stories this well merges them."""
+    radius_km: tuple[tuple[str, float], ...] = (
+        ("locality", 20.0),
+        ("city", 35.0),
+        ("admin2", 60.0),
+        ("admin1", 150.0),
+        ("country", 800.0),
+    )
+    max_radius_factor: float = 4.0
+    date_slack_days: tuple[tuple[str, int], ...] = (
+        ("day", 1),
+        ("week", 3),
+        ("month", 7),
+        ("year", 31),
+    )
+    publication_slack_days: int = 2
+    undated_window_days: int = 3
+    """An event without a date is compared by its article's publication date,
+    give or take this many days."""
+    w_place: float = 0.25
+    w_date: float = 0.15
+    w_actors: float = 0.25
+    w_text: float = 0.35
+    mode_penalty: float = 0.2
+    """Taken off when both reports give a mode and the modes differ."""
+    role_conflict_penalty: float = 0.15
+    """Taken off when the actors or the recipients of the two have nothing in
+    common (different sectors, names, words): who did what to whom differs."""
+    same_count_bonus: float = 0.05
+    """Added when both give the same number killed, injured, arrested …"""
+
+    def radius(self, level: str | None) -> float:
+        for name, km in self.radius_km:
+            if name == level:
+                return km
+        return dict(self.radius_km)["city"]
+
+    def slack(self, precision: str | None) -> int:
+        for name, days in self.date_slack_days:
+            if name == precision:
+                return days
+        return 0
+
+    @property
+    def max_slack_days(self) -> int:
+        return max(d for _, d in self.date_slack_days) + self.publication_slack_days
+
+
+DEFAULT_PARAMS = DedupParams()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """An event as story clustering sees it: the event and where it came from."""
+
+    event: Event
+    source: str | None = None
+    published: date | None = None
+    url: str | None = None
+
+    @property
+    def source_key(self) -> str:
+        """The outlet, for counting distinct sources: its name, its host, or the article."""
+        if self.source:
+            return self.source.strip().lower()
+        if self.url:
+            host = urlsplit(self.url).netloc.lower()
+            if host:
+                return host.removeprefix("www.")
+            return self.url
+        return self.event.article_id
+
+
+# --------------------------------------------------------------------- dates
+
+
+def date_range(d: EventDate) -> tuple[date, date] | None:
+    """The first and last day an event date can mean, or None when unknown."""
+    if not d.value:
+        return None
+    try:
+        if d.precision in ("day", "week") or len(d.value) == 10:
+            day = date.fromisoformat(d.value[:10])
+            if d.precision == "week":
+                return day - timedelta(days=3), day + timedelta(days=3)
+            return day, day
+        if d.precision == "month" or len(d.value) == 7:
+            y, m = int(d.value[:4]), int(d.value[5:7])
+            return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+        y = int(d.value[:4])
+        return date(y, 1, 1), date(y, 12, 31)
+    except ValueError:
+        return None
+
+
+def report_window(r: Report, params: DedupParams = DEFAULT_PARAMS) -> tuple[date, date] | None:
+    """The date range a report is compared by (its own, or around publication)."""
+    rng = date_range(r.event.date)
+    if rng is not None:
+        return rng
+    if r.published is not None:
+        w = timedelta(days=params.undated_window_days)
+        return r.published - w, r.published + w
+    return None
+
+
+def _slack(r: Report, params: DedupParams) -> int:
+    d = r.event.date
+    if d.value is None:
+        return 0
+    extra = params.publication_slack_days if d.source in ("publication", "relative") else 0
+    return params.slack(d.precision) + extra
+
+
+def date_similarity(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> float | None:
+    """1.0 for the same day; lower as ranges widen or drift; None when incompatible."""
+    ra, rb = report_window(a, params), report_window(b, params)
+    if ra is None or rb is None:
+        return 0.3
+    gap = max((rb[0] - ra[1]).days, (ra[0] - rb[1]).days, 0)
+    slack = max(_slack(a, params), _slack(b, params))
+    if gap > slack:
+        return None
+    if gap == 0:
+        width = max((ra[1] - ra[0]).days, (rb[1] - rb[0]).days)
+        base = 1.0 if width == 0 else 0.8 if width <= 7 else 0.6
+        if a.event.date.value is None or b.event.date.value is None:
+            base = min(base, 0.4)
+        return base
+    return 0.8 * (1.0 - gap / (slack + 1))
+
+
+# -------------------------------------------------------------------- places
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def coarser(a: str | None, b: str | None) -> str | None:
+    known = [x for x in (a, b) if x in _LEVEL_RANK]
+    if not known:
+        return None
+    return min(known, key=lambda x: _LEVEL_RANK[x])
+
+
+def place_similarity(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> float | None:
+    """1.0 for the same place, falling with distance; None when too far apart."""
+    pa, pb = a.event.location, b.event.location
+    ca = pa.country if pa else None
+    cb = pb.country if pb else None
+    if ca and cb and ca != cb:
+        return None
+    if (
+        pa is not None
+        and pb is not None
+        and pa.lat is not None
+        and pa.lon is not None
+        and pb.lat is not None
+        and pb.lon is not None
+    ):
+        radius = params.radius(coarser(pa.feature, pb.feature))
+        d = haversine_km(pa.lat, pa.lon, pb.lat, pb.lon)
+        if d > params.max_radius_factor * radius:
+            return None
+        return 1.0 / (1.0 + (d / radius) ** 2)
+    if ca and cb:
+        return 0.4
+    return 0.3
+
+
+# -------------------------------------------------------------------- actors
+
+
+def _actor_similarity(a: Actor | None, b: Actor | None) -> float | None:
+    if a is None or b is None:
+        return None
+    if a.name and b.name and _norm(a.name) == _norm(b.name):
+        return 1.0
+    if a.wikidata and b.wikidata and a.wikidata == b.wikidata:
+        return 1.0
+    score = 0.0
+    if a.sector and b.sector and a.sector == b.sector:
+        score = 0.5
+        if a.country and b.country and a.country == b.country:
+            score = 0.75
+    elif a.sector and b.sector:
+        return 0.0
+    overlap = _dice(_words(a.text), _words(b.text))
+    return max(score, overlap)
+
+
+def actor_similarity(a: Report, b: Report) -> tuple[float, bool]:
+    """How well the two reports' actor and recipient agree (0.5 when unknown),
+    and whether a role conflicts outright (both known, nothing in common)."""
+    scores = [
+        s
+        for s in (
+            _actor_similarity(a.event.actor, b.event.actor),
+            _actor_similarity(a.event.recipient, b.event.recipient),
+        )
+        if s is not None
+    ]
+    if not scores:
+        return 0.5, False
+    return sum(scores) / len(scores), min(scores) == 0.0
+
+
+# ------------------------------------------------------------------ evidence
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Words ignored when comparing evidence (``data/dedup/stopwords.txt``)."""
+    text = resources.files("eventlens.data").joinpath("dedup/stopwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def _stem(w: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def _words(text: str) -> frozenset[str]:
+    stop = stopwords()
+    return frozenset(
+        _stem(w)
+        for w in (m.group().lower() for m in _WORD.finditer(text))
+        if len(w) > 2 and w not in stop
+    )
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.casefold().split())
+
+
+def text_similarity(a: Report, b: Report) -> float:
+    """Overlap of the content words of the two evidence sentences."""
+    return _dice(_words(a.event.evidence.text), _words(b.event.evidence.text))
+
+
+# --------------------------------------------------------------------- score
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    score: float
+    place: float
+    date: float
+    actors: float
+    text: float
+
+
+def compare(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> Match | None:
+    """How likely two reports describe the same real-world event; None when they cannot."""
+    ea, eb = a.event, b.event
+    if ea.article_id == eb.article_id:
+        return None
+    if ea.event_type != eb.event_type or ea.status != eb.status:
+        return None
+    place = place_similarity(a, b, params)
+    if place is None:
+        return None
+    when = date_similarity(a, b, params)
+    if when is None:
+        return None
+    actors, conflict = actor_similarity(a, b)
+    text = text_similarity(a, b)
+    score = (
+        params.w_place * place
+        + params.w_date * when
+        + params.w_actors * actors
+        + params.w_text * text
+    )
+    if conflict:
+        score -= params.role_conflict_penalty
+    if ea.mode and eb.mode and ea.mode != eb.mode:
+        score -= params.mode_penalty
+    if _same_count(ea, eb):
+        score += params.same_count_bonus
+    return Match(score, place, when, actors, text)
+
+
+def _same_count(a: Event, b: Event) -> bool:
+    """Both give the same non-zero number for some count."""
+    return any(
+        (x := getattr(a.counts, f)) is not None and x > 0 and x == getattr(b.counts, f)
+        for f in COUNT_FIELDS
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A report already in a story."""
+
+    report: Report
+    story_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where a new report goes: an existing story (``story_id``), or a new one
+    (``story_id`` None), and other stories it proves to be the same (``merge``)."""
+
+    story_id: str | None
+    score: float
+    merge: tuple[str, ...] = ()
+
+
+def assign(
+    report: Report, candidates: Iterable[Member], params: DedupParams = DEFAULT_PARAMS
+) -> Assignment:
+    """Choose the story a new report joins, given candidate members of existing stories."""
+    scores: dict[str, list[float]] = defaultdict(list)
+    blocked: set[str] = set()
+    for m in candidates:
+        if m.report.event.article_id == report.event.article_id:
+            blocked.add(m.story_id)
+            continue
+        match = compare(report, m.report, params)
+        scores[m.story_id].append(match.score if match is not None else 0.0)
+    ranked: list[tuple[float, str]] = []
+    for story_id, values in scores.items():
+        if story_id in blocked:
+            continue
+        best = max(values)
+        mean = sum(values) / len(values)
+        score = (
+            best
+            if params.linkage == "max"
+            else mean
+            if params.linkage == "mean"
+            else ((best + mean) / 2)
+        )
+        if score >= params.threshold:
+            ranked.append((score, story_id))
+    if not ranked:
+        return Assignment(None, 0.0)
+    ranked.sort(key=lambda x: (-x[0], x[1]))
+    score, story_id = ranked[0]
+    merge = tuple(sid for s, sid in ranked[1:] if s >= params.merge_threshold)
+    return Assignment(story_id, score, merge)
+
+
+def new_story_id(report: Report) -> str:
+    return stable_id("story", report.event.id)
+
+
+class StoryClusterer:
+    """Incremental clustering in memory, the same rules the store applies.
+
+    Used by the dedup evaluation; the store does the same with candidates
+    it queries from the database.
+    """
+
+    def __init__(self, params: DedupParams = DEFAULT_PARAMS) -> None:
+        self.params = params
+        self._members: dict[tuple[str, str], list[Member]] = defaultdict(list)
+        self.story_of: dict[str, str] = {}
+
+    def add(self, report: Report) -> str:
+        key = (report.event.event_type, report.event.status)
+        pool = self._members[key]
+        window = report_window(report, self.params)
+        if window is None:
+            candidates: list[Member] = []
+        else:
+            slack = timedelta(days=self.params.max_slack_days)
+            candidates = [
+                m
+                for m in pool
+                if (w := report_window(m.report, self.params)) is not None
+                and w[0] <= window[1] + slack
+                and w[1] >= window[0] - slack
+            ]
+        a = assign(report, candidates, self.params)
+        story_id = a.story_id or new_story_id(report)
+        if a.merge:
+            merged = set(a.merge)
+            for i, m in enumerate(pool):
+                if m.story_id in merged:
+                    pool[i] = Member(m.report, story_id)
+                    self.story_of[m.report.event.id] = story_id
+        pool.append(Member(report, story_id))
+        self.story_of[report.event.id] = story_id
+        return story_id
+
+    def stories(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for event_id, story_id in self.story_of.items():
+            out[story_id].append(event_id)
+        return dict(out)
+
+
+# ------------------------------------------------------------------- summary
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One value a field takes in a story and who reported it."""
+
+    value: Any
+    sources: tuple[str, ...]
+    reports: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "n_sources": len(self.sources),
+            "sources": list(self.sources),
+            "reports": list(self.reports),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """What a story says: representative values, counts and conflicts."""
+
+    event_type: str
+    status: str
+    mode: str | None
+    date: EventDate
+    representative: Event
+    n_reports: int
+    n_articles: int
+    sources: tuple[str, ...]
+    confidence: float
+    counts: dict[str, int | None]
+    location: dict[str, Any] | None
+    actor_name: str | None
+    recipient_name: str | None
+    conflicts: dict[str, tuple[Variant, ...]] = field(default_factory=dict)
+
+    @property
+    def n_sources(self) -> int:
+        return len(self.sources)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_type": self.event_type,
+            "status": self.status,
+            "mode": self.mode,
+            "date": self.date.to_dict(),
+            "location": self.location,
+            "actor": self.actor_name,
+            "recipient": self.recipient_name,
+            "counts": self.counts,
+            "n_reports": self.n_reports,
+            "n_articles": self.n_articles,
+            "n_sources": self.n_sources,
+            "sources": list(self.sources),
+            "confidence": round(self.confidence, 3),
+            "representative": self.representative.id,
+            "conflicts": {k: [v.to_dict() for v in vs] for k, vs in self.conflicts.items()},
+        }
+
+
+def _variants(members: Sequence[Report], get: Any) -> list[Variant]:
+    """Distinct non-null values of one field, most-sourced first."""
+    by_value: dict[Any, tuple[set[str], list[str], float]] = {}
+    order: list[Any] = []
+    for r in members:
+        v = get(r)
+        if v is None:
+            continue
+        if v not in by_value:
+            by_value[v] = (set(), [], 0.0)
+            order.append(v)
+        srcs, reps, conf = by_value[v]
+        srcs.add(r.source_key)
+        reps.append(r.event.id)
+        by_value[v] = (srcs, reps, max(conf, r.event.confidence))
+    ranked = sorted(
+        order,
+        key=lambda v: (-len(by_value[v][0]), -len(by_value[v][1]), -by_value[v][2], order.index(v)),
+    )
+    return [Variant(v, tuple(sorted(by_value[v][0])), tuple(by_value[v][1])) for v in ranked]
+
+
+def _place_key(r: Report) -> str | None:
+    p = r.event.location
+    if p is None or not (p.name or p.text):
+        return None
+    return p.name or p.text
+
+
+def _date_key(r: Report) -> str | None:
+    return r.event.date.value
+
+
+def summarize(members: Sequence[Report]) -> StorySummary:
+    """Representative values (the most-sourced), source counts and conflicts."""
+    if not members:
+        raise ValueError("a story has at least one report")
+    first = members[0].event
+    conflicts: dict[str, tuple[Variant, ...]] = {}
+
+    def pick(name: str, get: Any) -> Variant | None:
+        vs = _variants(members, get)
+        if len(vs) > 1:
+            conflicts[name] = tuple(vs)
+        return vs[0] if vs else None
+
+    counts: dict[str, int | None] = {}
+    for f in COUNT_FIELDS:
+        v = pick(f, lambda r, f=f: getattr(r.event.counts, f))
+        counts[f] = v.value if v else None
+    mode = pick("mode", lambda r: r.event.mode)
+    place = pick("location", _place_key)
+    when = pick("date", _date_key)
+    actor = pick("actor", lambda r: r.event.actor.name if r.event.actor else None)
+    recipient = pick("recipient", lambda r: r.event.recipient.name if r.event.recipient else None)
+
+    def best_with(key: Any, value: Any) -> Event:
+        withv = [r.event for r in members if value is not None and key(r) == value]
+        pool = withv or [r.event for r in members]
+        return max(
+            pool,
+            key=lambda e: (
+                e.confidence,
+                -_LEVEL_RANK.get(
+                    e.location.feature if e.location and e.location.feature else "country", 0
+                ),
+            ),
+        )
+
+    rep = best_with(_place_key, place.value if place else None)
+    loc_event = rep
+    date_event = best_with(_date_key, when.value if when else None)
+    location = loc_event.location.to_location() if loc_event.location else None
+    return StorySummary(
+        event_type=first.event_type,
+        status=first.status,
+        mode=mode.value if mode else None,
+        date=date_event.date,
+        representative=rep,
+        n_reports=len(members),
+        n_articles=len({r.event.article_id for r in members}),
+        sources=tuple(sorted({r.source_key for r in members})),
+        confidence=max(r.event.confidence for r in members),
+        counts=counts,
+        location=location,
+        actor_name=actor.value if actor else None,
+        recipient_name=recipient.value if recipient else None,
+        conflicts=conflicts,
+    )
+
+
+# --------------------------------------------------------------- evaluation
+
+
+def pairwise_scores(
+    gold: dict[str, str], predicted: dict[str, str]
+) -> tuple[float, float, float, int, int, int]:
+    """Pairwise precision, recall, F1 (and tp, fp, fn) of a clustering.
+
+    ``gold`` and ``predicted`` map item id to cluster id; a pair counts when
+    both items share a cluster.
+    """
+    items = sorted(gold)
+
+    def pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for i in items:
+            groups[labels[i]].append(i)
+        out: set[tuple[str, str]] = set()
+        for g in groups.values():
+            g.sort()
+            for x in range(len(g)):
+                for y in range(x + 1, len(g)):
+                    out.add((g[x], g[y]))
+        return out
+
+    g, p = pairs(gold), pairs(predicted)
+    tp, fp, fn = len(g & p), len(p - g), len(g - p)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, tp, fp, fn

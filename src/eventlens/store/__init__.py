@@ -1,0 +1,276 @@
+"""The event store: articles, events, stories and failures in SQL.
+
+SQLite file by default, PostgreSQL by URL; one schema through SQLAlchemy,
+migrated with Alembic when the store opens.  Open one with
+:meth:`Store.open`; read it through :attr:`Store.events` and
+:attr:`Store.stories` (:mod:`eventlens.store.query`: filters, stable paging,
+counts); write to it only through :meth:`Store.save_article` and
+:meth:`Store.record_failure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+
+from sqlalchemy import Connection, func, select
+
+from eventlens.dedup import DEFAULT_PARAMS, DedupParams
+from eventlens.model import Article, Event
+from eventlens.store.engine import lock_for_write, make_engine, migrate, resolve_url
+from eventlens.store.query import (
+    EventQuery,
+    EventRecord,
+    Filter,
+    Page,
+    StoryQuery,
+    StoryRecord,
+)
+from eventlens.store.schema import articles, events, failures, stories
+from eventlens.store.writer import SaveResult, record_failure, save_article
+
+__all__ = [
+    "ArticleRecord",
+    "ArticleState",
+    "EventRecord",
+    "FailureRecord",
+    "Filter",
+    "Page",
+    "SaveResult",
+    "Store",
+    "StoryRecord",
+    "Totals",
+    "resolve_url",
+]
+
+# Lookups of many ids go in chunks of this size (SQLite's parameter limit).
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleState:
+    """What the store knows of an article, to skip it when it has not changed."""
+
+    id: str
+    content_hash: str
+    etag: str | None
+    last_modified: str | None
+    n_events: int
+
+
+@dataclass(frozen=True, slots=True)
+class FailureRecord:
+    origin: str
+    article_id: str | None
+    stage: str
+    error_type: str
+    reason: str
+    content_hash: str | None
+    attempts: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    id: str
+    url: str | None
+    source: str | None
+    title: str | None
+    origin: str | None
+    published: date | None
+    text: str | None
+    n_events: int
+    ingested_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    articles: int
+    events: int
+    stories: int
+    failures: int
+
+
+class Store:
+    """A connection to one event store."""
+
+    def __init__(self, url: str, *, params: DedupParams = DEFAULT_PARAMS) -> None:
+        self.url = url
+        self.params = params
+        self._write_engine = make_engine(url, write=True)
+        migrate(self._write_engine)
+        if self._write_engine.dialect.name == "sqlite":
+            self.engine = make_engine(url, write=False)
+        else:
+            self.engine = self._write_engine
+        self.events = EventQuery(self.engine)
+        self.stories = StoryQuery(self.engine)
+
+    @classmethod
+    def open(cls, db: str | None = None, *, params: DedupParams = DEFAULT_PARAMS) -> Store:
+        """Open (creating and migrating as needed) the store ``db`` names:
+        a path, a URL, or None for ``$EVENTLENS_DB`` or ``./eventlens.db``."""
+        return cls(resolve_url(db), params=params)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self._write_engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction (the only writer while it lasts)."""
+        with self._write_engine.begin() as conn:
+            lock_for_write(conn)
+            yield conn
+
+    def save_article(
+        self,
+        article: Article,
+        *,
+        content_hash: str,
+        text: str,
+        events: Sequence[Event],
+        etag: str | None = None,
+        last_modified: str | None = None,
+        pipeline_version: str | None = None,
+        force: bool = False,
+    ) -> SaveResult:
+        """Store one processed article with its events and stories, atomically."""
+        with self.transaction() as conn:
+            return save_article(
+                conn,
+                article,
+                content_hash=content_hash,
+                text=text,
+                events_=events,
+                etag=etag,
+                last_modified=last_modified,
+                pipeline_version=pipeline_version,
+                force=force,
+                params=self.params,
+            )
+
+    def record_failure(
+        self,
+        origin: str,
+        reason: str,
+        *,
+        stage: str,
+        error_type: str,
+        article_id: str | None = None,
+        content_hash: str | None = None,
+    ) -> None:
+        with self.transaction() as conn:
+            record_failure(
+                conn,
+                origin,
+                reason,
+                stage=stage,
+                error_type=error_type,
+                article_id=article_id,
+                content_hash=content_hash,
+            )
+
+    # -- reading --------------------------------------------------------------
+
+    def states(self, ids: Iterable[str]) -> dict[str, ArticleState]:
+        """The stored state of each of these article ids that the store has."""
+        out: dict[str, ArticleState] = {}
+        wanted = list(dict.fromkeys(ids))
+        c = articles.c
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), _CHUNK):
+                rows = conn.execute(
+                    select(c.id, c.content_hash, c.etag, c.last_modified, c.n_events).where(
+                        c.id.in_(wanted[i : i + _CHUNK])
+                    )
+                )
+                for r in rows:
+                    out[r.id] = ArticleState(
+                        r.id, r.content_hash, r.etag, r.last_modified, r.n_events
+                    )
+        return out
+
+    def failure_states(self, origins: Iterable[str]) -> dict[str, FailureRecord]:
+        """The recorded failure of each of these origins that has one."""
+        out: dict[str, FailureRecord] = {}
+        wanted = list(dict.fromkeys(origins))
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), _CHUNK):
+                rows = conn.execute(
+                    select(failures).where(failures.c.origin.in_(wanted[i : i + _CHUNK]))
+                )
+                for r in rows:
+                    out[r.origin] = FailureRecord(**r._mapping)
+        return out
+
+    def failures(
+        self, *, stage: str | None = None, limit: int | None = None
+    ) -> Iterator[FailureRecord]:
+        """Recorded failures, most recent first."""
+        stmt = select(failures).order_by(failures.c.last_seen.desc(), failures.c.origin)
+        if stage:
+            stmt = stmt.where(failures.c.stage == stage)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            for r in conn.execute(stmt):
+                yield FailureRecord(**r._mapping)
+
+    def article(self, article_id: str) -> ArticleRecord | None:
+        c = articles.c
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                select(
+                    c.id,
+                    c.url,
+                    c.source,
+                    c.title,
+                    c.origin,
+                    c.published,
+                    c.text,
+                    c.n_events,
+                    c.ingested_at,
+                    c.updated_at,
+                ).where(c.id == article_id)
+            ).first()
+        return ArticleRecord(**r._mapping) if r is not None else None
+
+    def totals(self) -> Totals:
+        with self.engine.connect() as conn:
+
+            def n(t: object) -> int:
+                return int(conn.execute(select(func.count()).select_from(t)).scalar_one())  # type: ignore[arg-type]
+
+            return Totals(
+                articles=n(articles),
+                events=n(events),
+                stories=int(
+                    conn.execute(
+                        select(func.count()).select_from(stories).where(stories.c.n_reports > 0)
+                    ).scalar_one()
+                ),
+                failures=n(failures),
+            )

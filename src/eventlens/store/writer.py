@@ -1,0 +1,343 @@
+"""Writing to the store: one article (its events and stories) per transaction.
+
+:func:`save_article` is the only way events enter the store.  In one
+transaction it replaces the article's events (a changed article loses its old
+events and gains the new ones, or nothing happens at all), assigns each new
+event to a story (:mod:`eventlens.dedup`, candidates queried from the store),
+refreshes every story it touched and clears the article's failures.  A crash
+at any point leaves the article as it was before, or fully written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import Connection, and_, delete, insert, or_, select, true, update
+
+from eventlens.dedup import (
+    DEFAULT_PARAMS,
+    DedupParams,
+    Member,
+    Report,
+    StorySummary,
+    assign,
+    new_story_id,
+    report_window,
+    summarize,
+)
+from eventlens.model import Article, Event, stable_id
+from eventlens.store.rows import NO_DATE, anchor_day, buckets, event_from_row, event_to_row
+from eventlens.store.schema import articles, events, failures, stories
+
+log = logging.getLogger(__name__)
+
+SaveStatus = Literal["new", "changed", "unchanged"]
+
+# The most candidate reports one new event is compared with.
+MAX_CANDIDATES = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    status: SaveStatus
+    n_events: int
+    stories_new: int = 0
+    stories_joined: int = 0
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def save_article(
+    conn: Connection,
+    article: Article,
+    *,
+    content_hash: str,
+    text: str,
+    events_: Sequence[Event],
+    etag: str | None = None,
+    last_modified: str | None = None,
+    pipeline_version: str | None = None,
+    force: bool = False,
+    params: DedupParams = DEFAULT_PARAMS,
+) -> SaveResult:
+    """Write one processed article inside the caller's transaction."""
+    ts = now()
+    old = conn.execute(
+        select(articles.c.content_hash, articles.c.n_events, articles.c.ingested_at).where(
+            articles.c.id == article.id
+        )
+    ).first()
+    if old is not None and old.content_hash == content_hash and not force:
+        conn.execute(
+            update(articles)
+            .where(articles.c.id == article.id)
+            .values(etag=etag, last_modified=last_modified)
+        )
+        clear_failures(conn, article.id, article.origin)
+        return SaveResult("unchanged", old.n_events)
+
+    touched: set[str] = set()
+    if old is not None:
+        touched.update(
+            sid
+            for (sid,) in conn.execute(
+                select(events.c.story_id)
+                .where(events.c.article_id == article.id, events.c.story_id.is_not(None))
+                .distinct()
+            )
+        )
+        conn.execute(delete(events).where(events.c.article_id == article.id))
+
+    unique = _unique(events_, article.id)
+    values: dict[str, Any] = {
+        "url": article.url,
+        "source": article.source,
+        "title": article.title,
+        "origin": article.origin,
+        "published": article.published,
+        "fetched_at": article.fetched_at,
+        "language": article.language,
+        "content_hash": content_hash,
+        "etag": etag,
+        "last_modified": last_modified,
+        "text": text,
+        "n_events": len(unique),
+        "pipeline_version": pipeline_version,
+        "updated_at": ts,
+    }
+    if old is None:
+        conn.execute(insert(articles).values(id=article.id, ingested_at=ts, **values))
+    else:
+        conn.execute(update(articles).where(articles.c.id == article.id).values(**values))
+
+    new_stories = joined = 0
+    for e in unique:
+        report = Report(e, article.source, article.published, article.url)
+        story_id, created = _assign(conn, report, params, touched)
+        conn.execute(
+            insert(events).values(
+                event_to_row(
+                    e, source=article.source, published=article.published, story_id=story_id
+                )
+            )
+        )
+        touched.add(story_id)
+        if created:
+            new_stories += 1
+        else:
+            joined += 1
+    for sid in sorted(touched):
+        refresh_story(conn, sid, ts)
+    clear_failures(conn, article.id, article.origin)
+    return SaveResult("new" if old is None else "changed", len(unique), new_stories, joined)
+
+
+def _unique(evs: Sequence[Event], article_id: str) -> list[Event]:
+    seen: set[str] = set()
+    out: list[Event] = []
+    for e in evs:
+        if e.article_id != article_id:
+            log.warning("event %s names article %s, not %s", e.id, e.article_id, article_id)
+        if e.id in seen:
+            log.warning("article %s: duplicate event id %s dropped", article_id, e.id)
+            continue
+        seen.add(e.id)
+        out.append(e)
+    return out
+
+
+_REPORT_COLS = [*events.c, articles.c.url.label("article_url")]
+
+
+def _report(row: Any) -> Report:
+    m = row._mapping
+    return Report(event_from_row(m), m["source"], m["published"], m["article_url"])
+
+
+def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Member]:
+    """Reports already in stories that could be the same event as ``report``."""
+    window = report_window(report, params)
+    if window is None:
+        return []
+    slack = timedelta(days=params.max_slack_days)
+    lo, hi = window[0] - slack, window[1] + slack
+    undated = timedelta(days=params.undated_window_days)
+    e = report.event
+    country = e.location.country if e.location else None
+    stmt = (
+        select(*_REPORT_COLS)
+        .join(articles, articles.c.id == events.c.article_id)
+        .where(
+            events.c.event_type == e.event_type,
+            events.c.status == e.status,
+            events.c.story_id.is_not(None),
+            or_(
+                and_(events.c.date_start <= hi, events.c.date_end >= lo),
+                and_(
+                    events.c.date_start.is_(None),
+                    events.c.published >= lo - undated,
+                    events.c.published <= hi + undated,
+                ),
+            ),
+            or_(events.c.country == country, events.c.country.is_(None)) if country else true(),
+        )
+        .order_by(events.c.sort_date.desc(), events.c.id)
+        .limit(MAX_CANDIDATES)
+    )
+    return [Member(_report(row), row.story_id) for row in conn.execute(stmt)]
+
+
+def _assign(
+    conn: Connection, report: Report, params: DedupParams, touched: set[str]
+) -> tuple[str, bool]:
+    a = assign(report, candidates(conn, report, params), params)
+    if a.story_id is None:
+        # A story is named after its first report.  That report may have been
+        # replaced (its article changed) while the story lives on in others.
+        sid = new_story_id(report)
+        n = 0
+        while conn.execute(select(stories.c.id).where(stories.c.id == sid)).first():
+            n += 1
+            sid = stable_id("story", report.event.id, str(n))
+        conn.execute(insert(stories).values(_placeholder(sid, report.event)))
+        return sid, True
+    if a.merge:
+        conn.execute(
+            update(events).where(events.c.story_id.in_(a.merge)).values(story_id=a.story_id)
+        )
+        conn.execute(delete(stories).where(stories.c.id.in_(a.merge)))
+        touched.difference_update(a.merge)
+    return a.story_id, False
+
+
+def _placeholder(sid: str, e: Event) -> dict[str, Any]:
+    ts = now()
+    return {
+        "id": sid,
+        "event_type": e.event_type,
+        "status": e.status,
+        "sort_date": NO_DATE,
+        "confidence": e.confidence,
+        "n_reports": 0,
+        "n_articles": 0,
+        "n_sources": 0,
+        "summary": "{}",
+        "created_at": ts,
+        "updated_at": ts,
+    }
+
+
+def story_members(conn: Connection, story_id: str) -> list[Report]:
+    rows = conn.execute(
+        select(*_REPORT_COLS)
+        .join(articles, articles.c.id == events.c.article_id)
+        .where(events.c.story_id == story_id)
+        .order_by(events.c.sort_date, events.c.id)
+    )
+    return [_report(r) for r in rows]
+
+
+def refresh_story(conn: Connection, story_id: str, ts: datetime | None = None) -> None:
+    """Recompute a story's row from its reports; delete it when it has none."""
+    members = story_members(conn, story_id)
+    if not members:
+        conn.execute(delete(stories).where(stories.c.id == story_id))
+        return
+    values = story_values(summarize(members), members)
+    values["updated_at"] = ts or now()
+    conn.execute(update(stories).where(stories.c.id == story_id).values(**values))
+
+
+def story_values(s: StorySummary, members: Iterable[Report]) -> dict[str, Any]:
+    from eventlens.dedup import date_range
+
+    rng = date_range(s.date)
+    anchor = anchor_day(s.date)
+    published = min((m.published for m in members if m.published), default=None)
+    loc = s.location or {}
+    rep = s.representative
+    words = [rep.evidence.text, loc.get("name") or "", s.actor_name or "", s.recipient_name or ""]
+    return {
+        "event_type": s.event_type,
+        "mode": s.mode,
+        "status": s.status,
+        "date_value": s.date.value,
+        "date_precision": s.date.precision,
+        "date_start": rng[0] if rng else None,
+        "date_end": rng[1] if rng else None,
+        "sort_date": anchor or published or NO_DATE,
+        **buckets(anchor),
+        "location_name": loc.get("name") or loc.get("text"),
+        "geonameid": loc.get("geonameid"),
+        "lat": loc.get("lat"),
+        "lon": loc.get("lon"),
+        "feature": loc.get("feature"),
+        "admin1": loc.get("admin1"),
+        "country": loc.get("country"),
+        "actor_name": s.actor_name,
+        "recipient_name": s.recipient_name,
+        "killed": s.counts["killed"],
+        "injured": s.counts["injured"],
+        "arrested": s.counts["arrested"],
+        "participants": s.counts["participants"],
+        "acled_event_type": rep.acled_event_type,
+        "acled_sub_event_type": rep.acled_sub_event_type,
+        "confidence": s.confidence,
+        "n_reports": s.n_reports,
+        "n_articles": s.n_articles,
+        "n_sources": s.n_sources,
+        "sources": json.dumps(list(s.sources)),
+        "text": " ".join(w for w in words if w),
+        "summary": json.dumps(s.to_dict(), default=_json_default),
+    }
+
+
+def _json_default(o: object) -> object:
+    if isinstance(o, date):
+        return o.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def clear_failures(conn: Connection, article_id: str, origin: str | None) -> None:
+    cond = failures.c.article_id == article_id
+    if origin:
+        cond = or_(cond, failures.c.origin == origin)
+    conn.execute(delete(failures).where(cond))
+
+
+def record_failure(
+    conn: Connection,
+    origin: str,
+    reason: str,
+    *,
+    stage: str,
+    error_type: str,
+    article_id: str | None = None,
+    content_hash: str | None = None,
+) -> None:
+    """Record (or update) why the document at ``origin`` failed."""
+    ts = now()
+    row = conn.execute(select(failures.c.attempts).where(failures.c.origin == origin)).first()
+    values = {
+        "article_id": article_id,
+        "stage": stage,
+        "error_type": error_type,
+        "reason": reason,
+        "content_hash": content_hash,
+        "last_seen": ts,
+    }
+    if row is None:
+        conn.execute(insert(failures).values(origin=origin, attempts=1, first_seen=ts, **values))
+    else:
+        conn.execute(
+            update(failures)
+            .where(failures.c.origin == origin)
+            .values(attempts=row.attempts + 1, **values)
+        )
