@@ -242,6 +242,10 @@ class Event:
     acled_event_type: str | None = None
     acled_sub_event_type: str | None = None
     cameo_root: str | None = None
+    trigger: tuple[int, int] | None = None
+    """Character span of the trigger word(s); internal, not part of the output."""
+    sources: tuple[int, ...] = ()
+    """Sentence indexes of every mention merged into this event; internal."""
 
     def to_dict(self) -> dict[str, Any]:
         """The event as an ``eventlens.event/1`` object."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
+from typing import Any
 
 from eventlens.model import Document, Mention, Sentence
 from eventlens.pipeline import Resources
@@ -33,7 +35,7 @@ class SpacyStage:
             warnings = (*warnings, f"text truncated to {cut} characters for analysis")
             log.warning("%s: text truncated to %d characters", doc.article.origin or doc.article.id, cut)
             text = text[:cut]
-        parsed = self.resources.nlp(text)
+        parsed = parse_paragraphs(self.resources.nlp, text)
         sentences = tuple(
             Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(parsed.sents)
         )
@@ -45,6 +47,33 @@ class SpacyStage:
         return replace(
             doc, text=text, nlp=parsed, sentences=sentences, mentions=mentions, warnings=warnings
         )
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into chunks at line breaks, each keeping its trailing
+    whitespace, so that ``"".join(chunks) == text``."""
+    chunks = re.split(r"(?<=\n)(?=[^\n])", text)
+    return [c for c in chunks if c]
+
+
+def parse_paragraphs(nlp: Any, text: str) -> Any:
+    """Parse ``text`` with sentence boundaries forced at line breaks.
+
+    Titles and list lines carry no final period; parsed whole, they run into
+    the next sentence.  Each line is parsed alone and the parses are joined
+    into one ``Doc`` whose offsets match ``text``.
+    """
+    from spacy.tokens import Doc
+
+    chunks = paragraphs(text)
+    if len(chunks) <= 1:
+        return nlp(text)
+    docs = list(nlp.pipe(chunks))
+    joined = Doc.from_docs(docs, ensure_whitespace=False)
+    if joined.text != text:  # never expected; keep offsets honest if it happens
+        log.debug("paragraph join changed the text; parsing whole")
+        return nlp(text)
+    return joined
 
 
 def _index(starts: list[int], offset: int) -> int:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from eventlens.actors import ActorResolver
+    from eventlens.geo.gazetteer import Gazetteer
     from eventlens.geo.geoparser import Geoparser
     from eventlens.lexicon import Lexicon
 
@@ -65,6 +66,12 @@ class Resources:
         return Geoparser.from_settings(self.settings)
 
     @cached_property
+    def gazetteer(self) -> Gazetteer:
+        from eventlens.geo.gazetteer import Gazetteer
+
+        return Gazetteer.open(self.settings.cache_dir)
+
+    @cached_property
     def lexicon(self) -> Lexicon:
         from eventlens.lexicon import Lexicon
 
@@ -74,7 +81,8 @@ class Resources:
     def actors(self) -> ActorResolver:
         from eventlens.actors import ActorResolver
 
-        return ActorResolver.load()
+        gaz = self.gazetteer
+        return ActorResolver.load(gaz.country_code, gaz.country_name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,44 @@
+"""The Python API: ``from eventlens import extract``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from eventlens.model import Article, Event
+from eventlens.pipeline import Pipeline
+from eventlens.settings import Settings
+
+
+def extract(
+    text: str,
+    *,
+    published: date | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    content_type: str = "text",
+    pipeline: Pipeline | None = None,
+    settings: Settings | None = None,
+) -> list[Event]:
+    """Events in one article's text (or HTML with ``content_type="html"``).
+
+    Pass a :class:`Pipeline` to reuse loaded models across calls; otherwise a
+    new one is built (loading spaCy and the gazetteer takes about a second).
+    Raises :class:`eventlens.errors.DocumentError` for an input that cannot
+    be processed (empty, not English).
+    """
+    if content_type not in ("text", "html"):
+        raise ValueError(f"content_type must be 'text' or 'html', not {content_type!r}")
+    pipe = pipeline or Pipeline(settings or Settings())
+    article = Article(
+        id=Article.make_id(url, text),
+        content=text,
+        content_type="html" if content_type == "html" else "text",
+        url=url,
+        title=title,
+        published=published,
+        origin="<text>",
+    )
+    if published is None and pipe.settings.published is not None:
+        article = replace(article, published=pipe.settings.published)
+    return list(pipe(article).events)

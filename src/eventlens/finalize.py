@@ -1,0 +1,64 @@
+"""Last stage: ontology mappings, contexts, ids, and the confidence cut.
+
+Adds the CAMEO root and the ACLED event / sub-event type of each event's
+type, mode and status (``data/ontology.yaml``), PLOVER contexts cued by words
+in its sentence, and drops events below ``settings.min_confidence``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from eventlens.model import Document, Event, stable_id
+from eventlens.pipeline import Resources
+from eventlens.settings import Settings
+
+
+class Finalizer:
+    name = "eventlens.finalize.v1"
+    requires: tuple[str, ...] = ("events",)
+    provides: tuple[str, ...] = ("final",)
+
+    def __init__(self, settings: Settings, resources: Resources) -> None:
+        self.settings = settings
+        self.resources = resources
+
+    def __call__(self, doc: Document) -> Document:
+        onto = self.resources.lexicon.ontology
+        cue_re = _cue_pattern(tuple(onto.context_cues))
+        out: list[Event] = []
+        for ev in doc.events:
+            if ev.confidence < self.settings.min_confidence:
+                continue
+            entry = onto.lookup(ev.event_type, ev.mode)
+            acled = (entry.acled_event_type, entry.acled_sub_event_type)
+            if ev.status != "occurred":
+                by_status = onto.status_acled.get(ev.status, (None, None))
+                violent = ev.event_type in ("ASSAULT",)
+                acled = by_status if (violent and by_status[0]) else (None, None)
+            sentence = doc.sentences[ev.evidence.sentence].text if doc.sentences else ev.evidence.text
+            contexts = set(entry.contexts)
+            for m in cue_re.finditer(sentence.lower()):
+                contexts.add(onto.context_cues[m.group(0)])
+            out.append(
+                replace(
+                    ev,
+                    id=stable_id(doc.article.id, ev.event_type, ev.status, str(ev.evidence.start)),
+                    cameo_root=entry.cameo_root,
+                    acled_event_type=acled[0],
+                    acled_sub_event_type=acled[1],
+                    contexts=tuple(sorted(contexts)),
+                )
+            )
+        out.sort(key=lambda e: (e.evidence.start, e.event_type))
+        return replace(doc, events=tuple(out))
+
+
+def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+
+
+def make_finalizer(settings: Settings, resources: Resources) -> Finalizer:
+    return Finalizer(settings, resources)

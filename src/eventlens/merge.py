@@ -1,0 +1,214 @@
+"""In-document event coreference: one real event, one output event.
+
+Articles mention the same event several times ("the arrest of 15 ISIS
+supporters ... they were arrested before ..."; "raided the house ... where
+they arrested him").  This stage
+
+1. resolves anaphoric actors and recipients ("he", "the 15 detainees", "the
+   suspect") to the nearest earlier resolved participant within a few
+   sentences, and
+2. merges a later mention into an earlier event of the same type when their
+   statuses are compatible (the stages of one plot: planned, threatened,
+   attempted, foiled), they are close in the text, and nothing they say
+   conflicts (participants, place, counts).  A raid merges into the arrest
+   made in it.
+
+The merged event keeps the more specific value of each field and the
+strongest status of the plot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from eventlens.actors import PRONOUNS
+from eventlens.model import Actor, Counts, Document, Event, Place
+from eventlens.pipeline import Resources
+from eventlens.settings import Settings
+
+PLOT = ("foiled", "attempted", "threatened", "planned")
+WINDOW = 4
+NON_STATE = frozenset({"REB", "CRM", "UAF", "OPP"})
+STATE = frozenset({"COP", "MIL", "GOV", "JUD", "SPY"})
+# Which antecedents an anaphoric participant may take, by event type and role.
+ROLE_SECTORS: dict[tuple[str, str], frozenset[str]] = {
+    ("COERCE", "actor"): STATE,
+    ("COERCE", "recipient"): NON_STATE,
+    ("ASSAULT", "actor"): NON_STATE | {"MIL"},
+    ("THREATEN", "actor"): NON_STATE | {"MIL", "GOV"},
+}
+
+
+def _head_word(a: Actor) -> str:
+    words = [w.strip(".,\"'“”’") for w in a.text.lower().split()]
+    return words[-1] if words else ""
+
+
+class Merger:
+    name = "eventlens.merge.v1"
+    requires: tuple[str, ...] = ("events",)
+    provides: tuple[str, ...] = ("merged",)
+
+    def __init__(self, settings: Settings, resources: Resources) -> None:
+        self.settings = settings
+        self.resources = resources
+
+    def __call__(self, doc: Document) -> Document:
+        if len(doc.events) < 1:
+            return doc
+        anaphors = self.resources.lexicon.status.anaphors
+        floor = self.settings.min_confidence
+        events = sorted(
+            (e for e in doc.events if e.confidence >= floor),
+            key=lambda e: (e.evidence.sentence, e.trigger or (0, 0)),
+        )
+        events = self._resolve_anaphora(events, anaphors)
+        kept: list[Event] = []
+        for ev in events:
+            target = next(
+                (i for i in range(len(kept) - 1, -1, -1) if self._same(kept[i], ev, anaphors)),
+                None,
+            )
+            if target is None:
+                kept.append(ev)
+            else:
+                kept[target] = _combine(kept[target], ev)
+        return replace(doc, events=tuple(kept))
+
+    # -- anaphora --------------------------------------------------------------------
+
+    def _anaphoric(self, a: Actor | None, anaphors: frozenset[str]) -> bool:
+        """Does the phrase point back to someone named before ("he", "the suspects")?"""
+        if a is None:
+            return False
+        return _head_word(a) in anaphors or a.text.lower() in PRONOUNS
+
+    def _resolve_anaphora(self, events: list[Event], anaphors: frozenset[str]) -> list[Event]:
+        out: list[Event] = []
+        for ev in events:
+            actor, recipient = ev.actor, ev.recipient
+            if actor is not None and actor.sector is None and self._anaphoric(actor, anaphors):
+                actor = self._antecedent(actor, out, ev, "actor")
+            if recipient is not None and recipient.sector is None and self._anaphoric(
+                recipient, anaphors
+            ):
+                recipient = self._antecedent(recipient, out, ev, "recipient")
+            out.append(replace(ev, actor=actor, recipient=recipient))
+        return out
+
+    def _antecedent(self, a: Actor, earlier: list[Event], ev: Event, role: str) -> Actor:
+        allowed = ROLE_SECTORS.get((ev.event_type, role))
+        for prev in reversed(earlier):
+            if ev.evidence.sentence - prev.evidence.sentence > WINDOW:
+                break
+            same_role = (prev.actor, prev.recipient) if role == "actor" else (prev.recipient, prev.actor)
+            for cand in same_role:
+                if cand is None or cand.sector is None:
+                    continue
+                if allowed is not None and cand.sector not in allowed:
+                    continue
+                return replace(a, name=cand.name, country=cand.country, sector=cand.sector,
+                               wikidata=cand.wikidata)
+        return a
+
+    # -- coreference -----------------------------------------------------------------
+
+    def _same(self, a: Event, b: Event, anaphors: frozenset[str]) -> bool:
+        if b.evidence.sentence - a.evidence.sentence > WINDOW:
+            return False
+        raid_arrest = a.event_type == b.event_type == "COERCE" and {a.mode, b.mode} == {"arrest", "seize"}
+        if a.event_type != b.event_type or not (a.mode == b.mode or None in (a.mode, b.mode) or raid_arrest):
+            return False
+        if raid_arrest and a.evidence.sentence != b.evidence.sentence and (
+            (a.actor if a.mode == "seize" else b.actor) is None
+        ):
+            return False
+        plot = a.status in PLOT and b.status in PLOT
+        if a.status != b.status and not plot:
+            return False
+        if not _places_agree(a.location, b.location) or not _counts_agree(a.counts, b.counts):
+            return False
+        same_sentence = a.evidence.sentence == b.evidence.sentence
+        # a later mention points back ("they were arrested") or adds nothing new
+        second_mention = any(self._anaphoric(x, anaphors) for x in (b.actor, b.recipient)) or (
+            b.actor is None and b.recipient is None
+        )
+        if not (same_sentence or second_mention or raid_arrest):
+            return False
+        return _actors_agree(a.actor, b.actor) and _actors_agree(a.recipient, b.recipient)
+
+
+def _actors_agree(a: Actor | None, b: Actor | None) -> bool:
+    if a is None or b is None or a.sector is None or b.sector is None:
+        return True
+    if a.name and b.name and a.name == b.name:
+        return True
+    return a.sector == b.sector and (a.country is None or b.country is None or a.country == b.country)
+
+
+def _places_agree(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None or a.geonameid == b.geonameid:
+        return True
+    if a.country != b.country:
+        return False
+    return "country" in (a.feature, b.feature) or "admin1" in (a.feature, b.feature)
+
+
+def _counts_agree(a: Counts, b: Counts) -> bool:
+    da, db = a.to_dict(), b.to_dict()
+    return all(da[k] is None or db[k] is None or da[k] == db[k] for k in da)
+
+
+def _richer(a: Actor | None, b: Actor | None) -> Actor | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    score_a = (a.sector is not None) + (a.country is not None) + (a.name is not None)
+    score_b = (b.sector is not None) + (b.country is not None) + (b.name is not None)
+    return b if score_b > score_a else a
+
+
+def _combine(a: Event, b: Event) -> Event:
+    """One event from two mentions; the arrest of a raid-and-arrest leads."""
+    from eventlens.model import STATUSES
+
+    if a.mode == "seize" and b.mode == "arrest":
+        a, b = b, a
+
+    order = {"foiled": 0, "attempted": 1, "threatened": 2, "planned": 3}
+    status = a.status
+    if a.status != b.status and a.status in order and b.status in order:
+        status = min((a.status, b.status), key=lambda s: order[s])
+    assert status in STATUSES
+    mode = a.mode or b.mode
+    if {a.mode, b.mode} == {"arrest", "seize"}:
+        mode = "arrest"
+    loc = a.location
+    if loc is None or (b.location is not None and _rank(b.location) < _rank(loc)):
+        loc = b.location
+    date = a.date
+    if date.source in ("publication", "unknown") and b.date.source in ("explicit", "relative"):
+        date = b.date
+    ca, cb = a.counts.to_dict(), b.counts.to_dict()
+    counts = Counts(**{k: ca[k] if ca[k] is not None else cb[k] for k in ca})
+    return replace(
+        a,
+        mode=mode,
+        status=status,
+        actor=_richer(a.actor, b.actor),
+        recipient=_richer(a.recipient, b.recipient),
+        location=loc,
+        date=date,
+        counts=counts,
+        confidence=min(0.99, max(a.confidence, b.confidence) + 0.05),
+        sources=(*(a.sources or (a.evidence.sentence,)), b.evidence.sentence),
+    )
+
+
+def _rank(p: Place) -> int:
+    return {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(p.feature or "", 4)
+
+
+def make_merger(settings: Settings, resources: Resources) -> Merger:
+    return Merger(settings, resources)
