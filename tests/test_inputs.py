@@ -293,3 +293,32 @@ def test_settings_max_bytes_is_respected(tmp_path: Path) -> None:
     (a,) = _articles(list(read_articles([str(path)], settings=Settings(max_bytes=100))))
     assert len(a.content.encode()) <= 100
     assert a.content.endswith("word ")
+
+
+def test_html_in_its_declared_charset(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        "</head><body><p>Police in Valparaíso said the prosecutor’s office had charged "
+        "four men.</p></body></html>"
+    )
+    path = tmp_path / "cp1252.html"
+    path.write_bytes(page.encode("cp1252"))
+    (a,) = _articles(list(read_articles([str(path)])))
+    assert "Valparaíso said the prosecutor’s office" in a.content
+    assert a.warnings == ()
+
+
+def test_declared_charset_is_not_used_for_valid_utf8(tmp_path: Path) -> None:
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>Café bombing</p></body></html>'
+    path = tmp_path / "mislabelled.html"
+    path.write_bytes(page.encode("utf-8"))
+    (a,) = _articles(list(read_articles([str(path)])))
+    assert "Café bombing" in a.content
+
+
+def test_utf16_is_truncated_on_a_character_boundary(tmp_path: Path) -> None:
+    path = tmp_path / "long16.txt"
+    path.write_bytes(("Police said\n" * 100).encode("utf-16"))
+    (a,) = _articles(list(read_articles([str(path)], settings=Settings(max_bytes=101))))
+    assert a.content.startswith("Police said\nPolice")
+    assert "\ufffd" not in a.content

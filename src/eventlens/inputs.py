@@ -184,7 +184,8 @@ def _read_stream(
         yield InputError(origin, _os_reason(e))
         return
     notes = _Notes(origin)
-    text = _decode_document(data, settings.max_bytes, notes)
+    declared = declared_charset(head) if fmt == "html" else None
+    text = _decode_document(data, settings.max_bytes, notes, declared)
     del data
     if not text.strip():
         yield InputError(origin, f"{empty} (only whitespace)")
@@ -338,13 +339,16 @@ def binary_reason(head: bytes) -> str | None:
     return None
 
 
-def _decode_document(data: bytes, limit: int, notes: _Notes) -> str:
+def _decode_document(data: bytes, limit: int, notes: _Notes, declared: str | None = None) -> str:
     """Decode a whole text/HTML input, cutting it to ``limit`` bytes with a warning."""
     if len(data) <= limit:
-        return _decode(data, notes)
-    cut = _cut_point(data, limit)
+        return _decode(data, notes, declared)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        cut = limit - limit % 2
+    else:
+        cut = _cut_point(data, limit)
     notes.warn(f"input is larger than max_bytes ({limit} bytes); read only the first {cut} bytes")
-    return _decode(memoryview(data)[:cut], notes)
+    return _decode(memoryview(data)[:cut], notes, declared)
 
 
 def _cut_point(data: bytes, limit: int) -> int:
@@ -360,8 +364,12 @@ def _cut_point(data: bytes, limit: int) -> int:
     return i
 
 
-def _decode(data: bytes | memoryview, notes: _Notes) -> str:
-    """UTF-8 (or UTF-16 with a byte-order mark); invalid bytes replaced with a warning."""
+def _decode(data: bytes | memoryview, notes: _Notes, declared: str | None = None) -> str:
+    """UTF-8 (or UTF-16 with a byte-order mark); invalid bytes replaced with a warning.
+
+    ``declared`` is the encoding the document declares (an HTML page's
+    charset); it is tried when the bytes are not valid UTF-8.
+    """
     encoding = "utf-8-sig"
     prefix = bytes(data[:2])
     if prefix in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
@@ -369,11 +377,31 @@ def _decode(data: bytes | memoryview, notes: _Notes) -> str:
     try:
         return str(data, encoding)
     except UnicodeDecodeError as e:
+        if declared and encoding == "utf-8-sig":
+            try:
+                return str(data, declared)
+            except (UnicodeDecodeError, LookupError):
+                pass
         notes.warn(
             f"invalid {e.encoding.upper().removesuffix('-SIG')} at byte {e.start}; "
             "undecodable bytes replaced with U+FFFD"
         )
         return str(data, encoding, errors="replace")
+
+
+_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+
+
+def declared_charset(head: bytes) -> str | None:
+    """The character encoding an HTML page declares in its first bytes, if any, and not UTF-8."""
+    m = _CHARSET.search(head[:8192])
+    if not m:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    return None if name in ("utf-8", "utf-8-sig") else name
 
 
 class _Prefixed(io.RawIOBase):
