@@ -107,6 +107,13 @@ REMOVED = [
     "Skip to content",
     "Your email address will not be published. Required fields are marked *",
     "Tags: Turkey, ISIS, Istanbul",
+    "Read or Share this story: http://usat.ly/16nLxjM",
+    "[email protected]",
+    "Copyright 2012 The Associated Press. All rights reserved. This material may not be "
+    "published, broadcast, rewritten or redistributed.",
+    "Filed Under: World |",
+    "SPONSORED",
+    "Follow us on Twitter: @BBCMonitorTeam",
 ]
 
 
