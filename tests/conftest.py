@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from eventlens.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,3 +30,11 @@ def shared_dir() -> Path:
     if d is None:
         pytest.skip("../shared is not present (development data is not part of a user's clone)")
     return d
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    """One loaded pipeline for the whole test session (models load once)."""
+    from eventlens.pipeline import Pipeline
+
+    return Pipeline()

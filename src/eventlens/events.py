@@ -156,8 +156,9 @@ class EventFinder:
                 evidence_toks.extend(phrase_tokens(t, exclude=others))
         start, end = char_span(evidence_toks)
         if end - start < 25:  # too short to read: widen to the mention's own words
+            nested = [o for o in others if _is_under(trig.anchor.doc[o], trig.anchor)]
             own = [t for t in trig.anchor.subtree if not any(
-                t.i == o or _is_under(t, t.doc[o]) for o in others)][:20]
+                t.i == o or _is_under(t, t.doc[o]) for o in nested)][:20]
             start, end = char_span([*own, *evidence_toks])
         evidence = Evidence(doc.text[start:end], start, end, si)
         confidence = score(trig, actor, recipient, counts, status, sent, all_triggers)

@@ -166,7 +166,10 @@ def _richer(a: Actor | None, b: Actor | None) -> Actor | None:
         return a
     score_a = (a.sector is not None) + (a.country is not None) + (a.name is not None)
     score_b = (b.sector is not None) + (b.country is not None) + (b.name is not None)
-    return b if score_b > score_a else a
+    if score_b != score_a:
+        return b if score_b > score_a else a
+    # same information: show the phrase that names them, not "them"
+    return b if a.text.lower() in PRONOUNS and b.text.lower() not in PRONOUNS else a
 
 
 def _combine(a: Event, b: Event) -> Event:

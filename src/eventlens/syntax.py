@@ -67,10 +67,10 @@ def phrase_tokens(
         if t.i in exclude:
             skip.update(x.i for x in t.subtree)
             continue
-        if t.dep_ in ("relcl", "advcl", "ccomp", "punct", "cc", "appos", "parataxis") and t.head.i in {
+        if t.dep_ in ("relcl", "advcl", "ccomp", "cc", "appos", "parataxis") and t.head.i in {
             x.i for x in head.subtree
         }:
-            if t.dep_ in ("cc", "punct"):
+            if t.dep_ == "cc":
                 # keep coordinators inside a coordinated phrase ("tourists and citizens")
                 if t.dep_ == "cc" and any(c.dep_ == "conj" for c in t.head.children):
                     continue

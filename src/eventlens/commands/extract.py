@@ -1,0 +1,176 @@
+"""``eventlens extract FILE…|-``: events from articles, printed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from eventlens.errors import UsageError
+from eventlens.model import Event
+
+OUTPUT_FORMATS = ("table", "json", "jsonl", "geojson", "csv")
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
+
+
+def add_input_arguments(p: argparse.ArgumentParser) -> None:
+    """Options shared by the verbs that read articles (extract, geoparse)."""
+    p.add_argument("inputs", nargs="+", metavar="FILE", help="files, folders, or - for stdin")
+    p.add_argument(
+        "--input-format",
+        choices=("auto", "text", "html", "jsonl"),
+        default="auto",
+        help="how to read the inputs (default: by extension, else by content)",
+    )
+    p.add_argument(
+        "--published",
+        type=parse_date,
+        metavar="DATE",
+        help="publication date (YYYY-MM-DD) for articles that carry none; relative dates "
+        "('last month') resolve against it",
+    )
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "extract",
+        help="extract events from articles",
+        description="Extract coded events from news articles. Place coordinates from GeoNames "
+        "(CC BY 4.0).",
+    )
+    add_input_arguments(p)
+    p.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="output format")
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=None,
+        metavar="X",
+        help="drop events below this confidence (default 0.5)",
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from eventlens import formats
+    from eventlens.inputs import read_articles
+    from eventlens.pipeline import Pipeline
+    from eventlens.settings import Settings
+
+    kwargs: dict[str, Any] = {"published": args.published}
+    if args.min_confidence is not None:
+        if not 0.0 <= args.min_confidence <= 1.0:
+            raise UsageError("--min-confidence must be between 0 and 1")
+        kwargs["min_confidence"] = args.min_confidence
+    settings = Settings(**kwargs)
+    pipeline = Pipeline(settings)
+    articles = read_articles(args.inputs, args.input_format, settings)
+    failed = 0
+    out = sys.stdout
+
+    def events() -> Iterator[tuple[Event, str | None, str]]:
+        nonlocal failed
+        for result in _with_progress(pipeline.process(articles), args):
+            if result.error is not None:
+                failed += 1
+                print(f"eventlens: error: {result.error}", file=sys.stderr)
+                continue
+            assert result.doc is not None
+            for w in result.doc.warnings:
+                print(f"eventlens: warning: {result.origin}: {w}", file=sys.stderr)
+            art = result.doc.article
+            for ev in result.doc.events:
+                yield ev, art.source or art.url, art.title or result.origin
+
+    fmt = args.format
+    if fmt == "table":
+        _print_tables(events())
+    elif fmt == "jsonl":
+        formats.write_jsonl((e.to_dict() for e, _, _ in events()), out)
+    elif fmt == "json":
+        formats.write_json((e.to_dict() for e, _, _ in events()), out)
+    elif fmt == "geojson":
+        formats.write_geojson((e.to_dict() for e, _, _ in events()), out)
+    else:
+        formats.write_csv((formats.acled_row(e.to_dict(), src) for e, src, _ in events()), out)
+    return 1 if failed else 0
+
+
+def _with_progress(results: Iterator[Any], args: argparse.Namespace) -> Iterator[Any]:
+    """A progress bar on stderr for long runs at a terminal."""
+    if args.quiet or not sys.stderr.isatty():
+        yield from results
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.completed} articles"),
+        BarColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("extract", total=None, rate="")
+        import time
+
+        t0 = time.perf_counter()
+        for n, r in enumerate(results, 1):
+            rate = n / max(time.perf_counter() - t0, 1e-9)
+            progress.update(task, completed=n, rate=f"{rate:.1f}/s")
+            yield r
+
+
+def _print_tables(items: Iterator[tuple[Event, str | None, str]]) -> None:
+    """One table per article: a line per event, evidence included."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from eventlens import formats
+
+    import shutil
+
+    width = max(shutil.get_terminal_size((180, 40)).columns, 150)
+    console = Console(soft_wrap=False, width=width)
+    current: str | None = None
+    table: Table | None = None
+    total = 0
+
+    def flush() -> None:
+        if table is not None:
+            console.print(table)
+
+    for ev, _, title in items:
+        if ev.article_id != current:
+            flush()
+            current = ev.article_id
+            table = Table(title=f"{title}  [dim]({ev.article_id})[/dim]", box=box.SIMPLE_HEAD,
+                          title_justify="left", expand=True)
+            for h in formats.TABLE_HEADERS:
+                if h in ("type", "status", "date", "conf"):
+                    table.add_column(h, no_wrap=True)
+                elif h == "evidence":
+                    table.add_column(h, overflow="fold", ratio=3, min_width=40)
+                else:
+                    table.add_column(h, overflow="fold", ratio=2, min_width=14)
+        assert table is not None
+        table.add_row(*(_escape(c) for c in next(formats.table_rows([ev]))))
+        total += 1
+    flush()
+    console.print(f"[bold]{total}[/bold] events. " + formats.GEONAMES_ATTRIBUTION, highlight=False)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
