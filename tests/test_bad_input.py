@@ -419,3 +419,32 @@ def test_cli_unknown_input_format_is_a_usage_error(
     code, _, err = _cli(main, capsys, str(GOOD), "--input-format", "xml")
     assert code == 2
     assert err.startswith("eventlens: error: ")
+
+
+@pytest.mark.slow
+def test_cli_stdin(
+    main: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    data = json.dumps({"id": "a", "text": PARAGRAPH}) + "\n{bad\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode()), "utf-8"))
+    code, _, err = _cli(main, capsys, "-", "--format", "jsonl")
+    assert code == 1
+    assert _error_lines(err) == [
+        "eventlens: error: <stdin>:2: invalid JSON at column 2: "
+        "Expecting property name enclosed in double quotes"
+    ]
+
+
+def test_cli_empty_stdin(
+    main: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b""), "utf-8"))
+    code, _, err = _cli(main, capsys, "-", "--format", "jsonl")
+    assert code == 1
+    assert _error_lines(err) == ["eventlens: error: <stdin>: empty input"]
