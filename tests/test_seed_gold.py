@@ -138,9 +138,7 @@ def test_must_not_rules(seed: tuple[dict[str, Any], str, list[Event]]) -> None:
     assert all(e.evidence.start < cut for e in events)
 
 
-def test_dates_without_publication_date_are_unknown(
-    shared_dir: Path, pipeline: Pipeline
-) -> None:
+def test_dates_without_publication_date_are_unknown(shared_dir: Path, pipeline: Pipeline) -> None:
     text = (shared_dir / f"{SEED}.txt").read_text(encoding="utf-8")
     events = extract(text, pipeline=pipeline)
     assert events
@@ -158,7 +156,9 @@ def test_relative_dates_resolve_against_publication(
     _, _, events = seed
     koran = next(e for e in events if e.event_type == "PROTEST")
     assert (koran.date.value, koran.date.precision, koran.date.source) == (
-        "2023-01", "month", "relative",
+        "2023-01",
+        "month",
+        "relative",
     )
     arrest = next(e for e in events if e.counts.arrested == 1)
     assert arrest.date.source == "relative" and arrest.date.precision == "week"

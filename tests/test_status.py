@@ -26,8 +26,12 @@ CASES: list[tuple[str, str, str]] = [
     # foiled
     ("Police foiled a plot to bomb the embassy in Nairobi.", "ASSAULT", "foiled"),
     ("Security forces thwarted an attack on a mosque in Quetta.", "ASSAULT", "foiled"),
-    ("The suspects intended to attack the consulate but were arrested before implementing their plans.",
-     "ASSAULT", "foiled"),
+    (
+        "The suspects intended to attack the consulate but were arrested before implementing"
+        " their plans.",
+        "ASSAULT",
+        "foiled",
+    ),
     ("Officers arrested a man who planned to attack worshippers in Berlin.", "ASSAULT", "foiled"),
     ("The army prevented an attack on the base in Mali.", "ASSAULT", "foiled"),
     # attempted
@@ -44,7 +48,11 @@ CASES: list[tuple[str, str, str]] = [
     ("The US embassy warned its citizens of possible attacks in Istanbul.", "ASSAULT", "warned"),
     ("Officials issued warnings of attacks on churches in Lagos.", "ASSAULT", "warned"),
     ("The ministry warned of possible bombings in the capital, Nairobi.", "ASSAULT", "warned"),
-    ("Authorities issued an alert of possible attacks against tourists in Bali.", "ASSAULT", "warned"),
+    (
+        "Authorities issued an alert of possible attacks against tourists in Bali.",
+        "ASSAULT",
+        "warned",
+    ),
     # denied
     ("The army denied shelling the village near Donetsk.", "ASSAULT", "denied"),
     ("The group denied carrying out the bombing in Quetta.", "ASSAULT", "denied"),

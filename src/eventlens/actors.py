@@ -25,8 +25,23 @@ CountryCode = Callable[[str], "str | None"]
 CountryName = Callable[[str], "str | None"]
 
 PRONOUNS = frozenset(
-    {"he", "she", "they", "him", "her", "them", "it", "who", "whom", "we", "i", "you", "his",
-     "their", "its"}
+    {
+        "he",
+        "she",
+        "they",
+        "him",
+        "her",
+        "them",
+        "it",
+        "who",
+        "whom",
+        "we",
+        "i",
+        "you",
+        "his",
+        "their",
+        "its",
+    }
 )
 
 
@@ -116,9 +131,9 @@ class ActorResolver:
         return f"{cname} {label}" if cname else label
 
     def with_role(self, actor: Actor, event_key: str) -> Actor:
-        """Adjust a generic actor's sector for the role it plays ("authorities" arresting -> COP)."""
+        """Adjust a generic actor's sector for its role ("authorities" arresting -> COP)."""
         table = self.role_sector.get(event_key)
-        if not table or actor.sector not in table or actor.name and actor.sector is None:
+        if not table or actor.sector not in table:
             return actor
         from dataclasses import replace
 
@@ -158,8 +173,10 @@ class ActorResolver:
 
     def _country(self, toks: list[Token], doc: Document, start: int, end: int) -> str | None:
         for t in toks:
-            if t.ent_type_ in ("NORP", "GPE") or (t.pos_ == "ADJ" and t.text[:1].isupper()) or (
-                t.pos_ == "PROPN"
+            if (
+                t.ent_type_ in ("NORP", "GPE")
+                or (t.pos_ == "ADJ" and t.text[:1].isupper())
+                or (t.pos_ == "PROPN")
             ):
                 code = self.country_code(t.text)
                 if code:

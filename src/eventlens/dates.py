@@ -26,8 +26,20 @@ log = logging.getLogger(__name__)
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-           "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 FEW = {"a few": 3, "few": 3, "several": 4, "some": 3, "a couple of": 2, "couple of": 2}
 
 _AGO = re.compile(
@@ -132,8 +144,12 @@ def _explicit(t: str, pub: date | None) -> EventDate | None:
         parsed = dateparser.parse(
             t,
             languages=["en"],
-            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past",
-                      "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["month"]},
+            settings={
+                "RELATIVE_BASE": base,
+                "PREFER_DATES_FROM": "past",
+                "PREFER_DAY_OF_MONTH": "first",
+                "REQUIRE_PARTS": ["month"],
+            },
         )
     except Exception:  # dateparser raises assorted errors on odd input
         log.debug("dateparser failed on %r", t, exc_info=True)
@@ -193,9 +209,7 @@ class Dater:
                         else UNKNOWN_DATE
                     )
                 dates[k] = found
-        events = tuple(
-            replace(ev, date=dates.get(k, ev.date)) for k, ev in enumerate(doc.events)
-        )
+        events = tuple(replace(ev, date=dates.get(k, ev.date)) for k, ev in enumerate(doc.events))
         return replace(doc, events=events)
 
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, replace
-from typing import Any
 
 from eventlens.actors import ActorResolver
 from eventlens.lexicon import Lexicon, TriggerSense
@@ -43,7 +42,6 @@ from eventlens.syntax import (
     Span,
     Token,
     char_span,
-    children,
     first_child,
     heads,
     phrase_tokens,
@@ -55,32 +53,118 @@ log = logging.getLogger(__name__)
 # Nouns whose "X of Y" names the target even though the type is in of_is_actor.
 SPEECH_ACT_TYPES = frozenset({"ACCUSE", "REQUEST", "REJECT", "SUPPORT", "THREATEN"})
 MEDIA_NOUNS = frozenset(
-    {"video", "videos", "photo", "photos", "image", "images", "footage", "picture", "pictures",
-     "report", "reports", "news", "coverage", "story", "stories"}
+    {
+        "video",
+        "videos",
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "footage",
+        "picture",
+        "pictures",
+        "report",
+        "reports",
+        "news",
+        "coverage",
+        "story",
+        "stories",
+    }
 )
-OCCUR_VERBS = frozenset({"take", "occur", "happen", "come", "erupt", "break", "hit", "kill", "leave"})
+OCCUR_VERBS = frozenset(
+    {"take", "occur", "happen", "come", "erupt", "break", "hit", "kill", "leave"}
+)
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "hundred": 100, "thousand": 1000, "dozen": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
 }
 ACTOR_NOUNS = frozenset(
-    {"police", "army", "military", "government", "rebel", "militant", "troop", "soldier",
-     "gendarmerie", "protester", "student", "worker", "opposition", "authority"}
+    {
+        "police",
+        "army",
+        "military",
+        "government",
+        "rebel",
+        "militant",
+        "troop",
+        "soldier",
+        "gendarmerie",
+        "protester",
+        "student",
+        "worker",
+        "opposition",
+        "authority",
+    }
 )
 REPORTING_VERBS = frozenset(
-    {"say", "tell", "report", "cite", "add", "state", "announce", "reveal", "specify", "note",
-     "explain", "confirm", "quote", "write", "publish"}
+    {
+        "say",
+        "tell",
+        "report",
+        "cite",
+        "add",
+        "state",
+        "announce",
+        "reveal",
+        "specify",
+        "note",
+        "explain",
+        "confirm",
+        "quote",
+        "write",
+        "publish",
+    }
 )
 NOMINAL_DEPS = frozenset({"amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "attr"})
 SINGULAR_PRONOUNS = frozenset({"him", "her", "he", "she"})
-KILL_WORDS = frozenset({"kill", "die", "dead", "death", "killing", "slay", "murder", "fatality", "life"})
+KILL_WORDS = frozenset(
+    {"kill", "die", "dead", "death", "killing", "slay", "murder", "fatality", "life"}
+)
 INJURE_WORDS = frozenset({"injure", "wound", "hurt", "injured", "wounded", "injury"})
 PARTICIPANT_WORDS = frozenset(
-    {"protester", "demonstrator", "people", "marcher", "worker", "student", "supporter",
-     "participant", "farmer", "teacher", "resident"}
+    {
+        "protester",
+        "demonstrator",
+        "people",
+        "marcher",
+        "worker",
+        "student",
+        "supporter",
+        "participant",
+        "farmer",
+        "teacher",
+        "resident",
+    }
 )
 
 
@@ -141,7 +225,11 @@ class EventFinder:
         actor_tok, recipient_tok = roles(trig, lex)
         status = event_status(trig, sent, lex, all_triggers)
         others = frozenset(t.anchor.i for t in all_triggers if t.anchor.i != trig.anchor.i)
-        actor = resolver.resolve(actor_tok, doc, others | {trig.anchor.i}) if actor_tok is not None else None
+        actor = (
+            resolver.resolve(actor_tok, doc, others | {trig.anchor.i})
+            if actor_tok is not None
+            else None
+        )
         if actor is not None:
             actor = resolver.with_role(actor, f"{trig.sense.event_type}/{trig.sense.mode}")
         recipient = (
@@ -157,8 +245,11 @@ class EventFinder:
         start, end = char_span(evidence_toks)
         if end - start < 25:  # too short to read: widen to the mention's own words
             nested = [o for o in others if _is_under(trig.anchor.doc[o], trig.anchor)]
-            own = [t for t in trig.anchor.subtree if not any(
-                t.i == o or _is_under(t, t.doc[o]) for o in nested)][:20]
+            own = [
+                t
+                for t in trig.anchor.subtree
+                if not any(t.i == o or _is_under(t, t.doc[o]) for o in nested)
+            ][:20]
             start, end = char_span([*own, *evidence_toks])
         evidence = Evidence(doc.text[start:end], start, end, si)
         confidence = score(trig, actor, recipient, counts, status, sent, all_triggers)
@@ -209,7 +300,9 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
             for key in (f"{prev.lower_} {t.lower_}", f"{prev.lemma_.lower()} {t.lemma_.lower()}"):
                 sense = lex.nouns.get(key)
                 if sense:
-                    anchor = t.head if t.dep_ in ("amod", "compound") and t.head.pos_ == "NOUN" else t
+                    anchor = (
+                        t.head if t.dep_ in ("amod", "compound") and t.head.pos_ == "NOUN" else t
+                    )
                     add(anchor, (prev, t), sense, "noun")
                     break
     # 2. neutral nouns made events by a modifier ("terrorist operation")
@@ -229,8 +322,10 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
             sense = lex.nouns.get(lemma) or lex.nouns.get(t.lower_)
             if sense:
                 add(t, (t,), sense, "noun")
-        elif t.pos_ == "VERB" and t.dep_ not in NOMINAL_DEPS and not any(
-            c.dep_ == "det" for c in t.children
+        elif (
+            t.pos_ == "VERB"
+            and t.dep_ not in NOMINAL_DEPS
+            and not any(c.dep_ == "det" for c in t.children)
         ):
             sense = lex.verbs.get(lemma)
             if sense:
@@ -275,9 +370,10 @@ def _carries_trigger(verb: Token, found: dict[int, Trigger], lex: Lexicon) -> bo
             for cc in c.children:
                 if cc.dep_ in ("dobj", "prt") and cc.i in found:
                     return True
-        if c.dep_ == "prep" and c.lower_ in ("of", "about", "against"):
-            if any(p.i in found for p in c.children if p.dep_ == "pobj"):
-                return True
+        if c.dep_ == "prep" and c.lower_ in ("of", "about", "against") and any(
+            p.i in found for p in c.children if p.dep_ == "pobj"
+        ):
+            return True
     return False
 
 
@@ -342,9 +438,13 @@ def roles(trig: Trigger, lex: Lexicon) -> tuple[Token | None, Token | None]:
     of = prep_objects(a, "of")
     against = prep_objects(a, "against", "on", "targeting", "upon", "at")
     poss = first_child(a, "poss")
-    modifiers = [c for c in a.children if c.dep_ in ("compound", "amod", "nmod")
-                 and (c.ent_type_ in ("ORG", "NORP", "GPE", "PERSON") or c.lemma_.lower() in ACTOR_NOUNS)
-                 and c not in trig.words]
+    modifiers = [
+        c
+        for c in a.children
+        if c.dep_ in ("compound", "amod", "nmod")
+        and (c.ent_type_ in ("ORG", "NORP", "GPE", "PERSON") or c.lemma_.lower() in ACTOR_NOUNS)
+        and c not in trig.words
+    ]
     patient_noun = etype not in lex.of_is_actor
     if by:
         actor = by[0]
@@ -380,7 +480,12 @@ def _nominal_actor(a: Token, lex: Lexicon) -> Token | None:
             if by:
                 return by[0]
             if owner.ent_type_ in ("ORG", "NORP", "GPE") or owner.lemma_.lower() in (
-                "authority", "police", "force", "government", "army", "military"
+                "authority",
+                "police",
+                "force",
+                "government",
+                "army",
+                "military",
             ):
                 return owner
     return None
@@ -389,7 +494,9 @@ def _nominal_actor(a: Token, lex: Lexicon) -> Token | None:
 # --------------------------------------------------------------------------- status
 
 
-STOP_AFTER = frozenset({"relcl", "advcl", "parataxis", "nsubj", "nsubjpass", "csubj", "appos", "conj"})
+STOP_AFTER = frozenset(
+    {"relcl", "advcl", "parataxis", "nsubj", "nsubjpass", "csubj", "appos", "conj"}
+)
 GOVERNING_PREPS = frozenset({"of", "to", "for", "against", "on", "about", "at"})
 
 
@@ -452,9 +559,8 @@ def event_status(trig: Trigger, sent: Span, lex: Lexicon, all_triggers: list[Tri
                     found.add(s)
     if found & {"planned", "attempted"}:
         text = sent.text.lower()
-        if any(re.search(p, text) for p in cues.sentence_foil_patterns):
-            found.add("foiled")
-        elif _planner_arrested(a, all_triggers):
+        stopped = any(re.search(p, text) for p in cues.sentence_foil_patterns)
+        if stopped or _planner_arrested(a, all_triggers):
             found.add("foiled")
     for s in cues.priority:
         if s in found:
@@ -468,7 +574,9 @@ def _planner_arrested(a: Token, triggers: list[Trigger]) -> bool:
     if not arrests:
         return False
     for h in heads(a):
-        if h.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS and any(h.head.i == t.anchor.i for t in arrests):
+        if h.dep_ in OBJECT_DEPS | PASSIVE_SUBJECT_DEPS and any(
+            h.head.i == t.anchor.i for t in arrests
+        ):
             return True
     # "... he intended to use ... where they arrested him": same sentence, same person
     return any(t.anchor.i != a.i and not _is_under(t.anchor, a) for t in arrests)

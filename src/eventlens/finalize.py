@@ -37,7 +37,9 @@ class Finalizer:
                 by_status = onto.status_acled.get(ev.status, (None, None))
                 violent = ev.event_type in ("ASSAULT",)
                 acled = by_status if (violent and by_status[0]) else (None, None)
-            sentence = doc.sentences[ev.evidence.sentence].text if doc.sentences else ev.evidence.text
+            sentence = (
+                doc.sentences[ev.evidence.sentence].text if doc.sentences else ev.evidence.text
+            )
             contexts = set(entry.contexts)
             for m in cue_re.finditer(sentence.lower()):
                 contexts.add(onto.context_cues[m.group(0)])

@@ -16,9 +16,26 @@ GEONAMES_ATTRIBUTION = (
 )
 
 ACLED_COLUMNS: tuple[str, ...] = (
-    "event_date", "event_type", "sub_event_type", "actor1", "actor2", "country", "admin1",
-    "location", "latitude", "longitude", "geo_precision", "fatalities", "notes", "source",
-    "eventlens_event_type", "mode", "status", "confidence", "id", "article_id",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "notes",
+    "source",
+    "eventlens_event_type",
+    "mode",
+    "status",
+    "confidence",
+    "id",
+    "article_id",
 )
 GEO_PRECISION = {"city": 1, "locality": 1, "admin2": 2, "admin1": 2, "country": 3}
 
@@ -165,5 +182,12 @@ def table_rows(events: Iterable[Event]) -> Iterator[tuple[str, ...]]:
 
 
 TABLE_HEADERS: tuple[str, ...] = (
-    "type", "status", "actor → recipient", "place", "date", "counts", "conf", "evidence",
+    "type",
+    "status",
+    "actor → recipient",
+    "place",
+    "date",
+    "counts",
+    "conf",
+    "evidence",
 )

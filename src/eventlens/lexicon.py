@@ -146,9 +146,9 @@ class Ontology:
             return OntologyEntry(
                 cameo_root=str(v["cameo"]) if "cameo" in v else (base.cameo_root if base else None),
                 acled_event_type=acled[0] if acled else (base.acled_event_type if base else None),
-                acled_sub_event_type=acled[1] if acled else (
-                    base.acled_sub_event_type if base else None
-                ),
+                acled_sub_event_type=acled[1]
+                if acled
+                else (base.acled_sub_event_type if base else None),
                 contexts=tuple(v.get("contexts", base.contexts if base else ())),
             )
 

@@ -65,11 +65,15 @@ class Locator:
                 own = [p for j, p in enumerate(places) if owner[j] == local]
                 shared = [p for j, p in enumerate(places) if owner[j] is None]
                 near = [
-                    p for j, p in enumerate(places)
-                    if owner[j] not in (None, local) and _token_distance(doc, p.start, at) <= BORROW_TOKENS
+                    p
+                    for j, p in enumerate(places)
+                    if owner[j] not in (None, local)
+                    and _token_distance(doc, p.start, at) <= BORROW_TOKENS
                 ]
                 located[k] = (
-                    _best(own, at) or _best(shared, at) or _best(near, at)
+                    _best(own, at)
+                    or _best(shared, at)
+                    or _best(near, at)
                     or self._nearest_sentence(si, in_sentence)
                 )
         events = []

@@ -89,8 +89,10 @@ class Merger:
             actor, recipient = ev.actor, ev.recipient
             if actor is not None and actor.sector is None and self._anaphoric(actor, anaphors):
                 actor = self._antecedent(actor, out, ev, "actor")
-            if recipient is not None and recipient.sector is None and self._anaphoric(
-                recipient, anaphors
+            if (
+                recipient is not None
+                and recipient.sector is None
+                and self._anaphoric(recipient, anaphors)
             ):
                 recipient = self._antecedent(recipient, out, ev, "recipient")
             out.append(replace(ev, actor=actor, recipient=recipient))
@@ -101,14 +103,21 @@ class Merger:
         for prev in reversed(earlier):
             if ev.evidence.sentence - prev.evidence.sentence > WINDOW:
                 break
-            same_role = (prev.actor, prev.recipient) if role == "actor" else (prev.recipient, prev.actor)
+            same_role = (
+                (prev.actor, prev.recipient) if role == "actor" else (prev.recipient, prev.actor)
+            )
             for cand in same_role:
                 if cand is None or cand.sector is None:
                     continue
                 if allowed is not None and cand.sector not in allowed:
                     continue
-                return replace(a, name=cand.name, country=cand.country, sector=cand.sector,
-                               wikidata=cand.wikidata)
+                return replace(
+                    a,
+                    name=cand.name,
+                    country=cand.country,
+                    sector=cand.sector,
+                    wikidata=cand.wikidata,
+                )
         return a
 
     # -- coreference -----------------------------------------------------------------
@@ -116,11 +125,18 @@ class Merger:
     def _same(self, a: Event, b: Event, anaphors: frozenset[str]) -> bool:
         if b.evidence.sentence - a.evidence.sentence > WINDOW:
             return False
-        raid_arrest = a.event_type == b.event_type == "COERCE" and {a.mode, b.mode} == {"arrest", "seize"}
-        if a.event_type != b.event_type or not (a.mode == b.mode or None in (a.mode, b.mode) or raid_arrest):
+        raid_arrest = a.event_type == b.event_type == "COERCE" and {a.mode, b.mode} == {
+            "arrest",
+            "seize",
+        }
+        if a.event_type != b.event_type or not (
+            a.mode == b.mode or None in (a.mode, b.mode) or raid_arrest
+        ):
             return False
-        if raid_arrest and a.evidence.sentence != b.evidence.sentence and (
-            (a.actor if a.mode == "seize" else b.actor) is None
+        if (
+            raid_arrest
+            and a.evidence.sentence != b.evidence.sentence
+            and ((a.actor if a.mode == "seize" else b.actor) is None)
         ):
             return False
         plot = a.status in PLOT and b.status in PLOT
@@ -143,7 +159,9 @@ def _actors_agree(a: Actor | None, b: Actor | None) -> bool:
         return True
     if a.name and b.name and a.name == b.name:
         return True
-    return a.sector == b.sector and (a.country is None or b.country is None or a.country == b.country)
+    return a.sector == b.sector and (
+        a.country is None or b.country is None or a.country == b.country
+    )
 
 
 def _places_agree(a: Place | None, b: Place | None) -> bool:
@@ -210,7 +228,9 @@ def _combine(a: Event, b: Event) -> Event:
 
 
 def _rank(p: Place) -> int:
-    return {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(p.feature or "", 4)
+    return {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(
+        p.feature or "", 4
+    )
 
 
 def make_merger(settings: Settings, resources: Resources) -> Merger:

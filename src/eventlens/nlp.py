@@ -33,7 +33,9 @@ class SpacyStage:
             cut = text.rfind("\n", 0, self.settings.max_chars)
             cut = cut if cut > self.settings.max_chars // 2 else self.settings.max_chars
             warnings = (*warnings, f"text truncated to {cut} characters for analysis")
-            log.warning("%s: text truncated to %d characters", doc.article.origin or doc.article.id, cut)
+            log.warning(
+                "%s: text truncated to %d characters", doc.article.origin or doc.article.id, cut
+            )
             text = text[:cut]
         parsed = parse_paragraphs(self.resources.nlp, text)
         sentences = tuple(

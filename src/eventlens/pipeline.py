@@ -134,7 +134,9 @@ class Pipeline:
         for c in components:
             missing = [r for r in c.requires if r not in available]
             if missing:
-                raise PipelineError(f"component {c.name} requires {missing}, not provided before it")
+                raise PipelineError(
+                    f"component {c.name} requires {missing}, not provided before it"
+                )
             available.update(c.provides)
         return components
 

@@ -132,13 +132,13 @@ def _with_progress(results: Iterator[Any], args: argparse.Namespace) -> Iterator
 
 def _print_tables(items: Iterator[tuple[Event, str | None, str]]) -> None:
     """One table per article: a line per event, evidence included."""
+    import shutil
+
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
     from eventlens import formats
-
-    import shutil
 
     width = max(shutil.get_terminal_size((180, 40)).columns, 150)
     console = Console(soft_wrap=False, width=width)
@@ -154,8 +154,12 @@ def _print_tables(items: Iterator[tuple[Event, str | None, str]]) -> None:
         if ev.article_id != current:
             flush()
             current = ev.article_id
-            table = Table(title=f"{title}  [dim]({ev.article_id})[/dim]", box=box.SIMPLE_HEAD,
-                          title_justify="left", expand=True)
+            table = Table(
+                title=f"{title}  [dim]({ev.article_id})[/dim]",
+                box=box.SIMPLE_HEAD,
+                title_justify="left",
+                expand=True,
+            )
             for h in formats.TABLE_HEADERS:
                 if h in ("type", "status", "date", "conf"):
                     table.add_column(h, no_wrap=True)
