@@ -148,7 +148,7 @@ class Pipeline:
                 warm()
 
     def __call__(self, article: Article) -> Document:
-        doc = Document(article=article)
+        doc = Document(article=article, warnings=article.warnings)
         for c in self.components:
             out = c(doc)
             if not isinstance(out, Document):

@@ -82,9 +82,7 @@ def run(args: argparse.Namespace) -> int:
                 failed += 1
                 print(f"eventlens: error: {result.error}", file=sys.stderr)
                 continue
-            assert result.doc is not None
-            for w in result.doc.warnings:
-                print(f"eventlens: warning: {result.origin}: {w}", file=sys.stderr)
+            assert result.doc is not None  # warnings were logged where they arose
             art = result.doc.article
             for ev in result.doc.events:
                 yield ev, art.source or art.url, art.title or result.origin
