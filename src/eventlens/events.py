@@ -224,6 +224,10 @@ class EventFinder:
     ) -> Event | None:
         actor_tok, recipient_tok = roles(trig, lex)
         status = event_status(trig, sent, lex, all_triggers)
+        if trig.sense.event_type in lex.status.cooperative_types and cooperative_intent(trig, lex):
+            trig = Trigger(trig.anchor, trig.words, TriggerSense("AGREE", None, trig.sense.weight),
+                           trig.kind)
+            status = "occurred"
         others = frozenset(t.anchor.i for t in all_triggers if t.anchor.i != trig.anchor.i)
         actor = (
             resolver.resolve(actor_tok, doc, others | {trig.anchor.i})
@@ -318,7 +322,9 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
         if t.i in used:
             continue
         lemma = t.lemma_.lower()
-        if t.pos_ == "NOUN" and t.dep_ != "compound":
+        if t.pos_ == "NOUN" and (
+            t.dep_ != "compound" or t.head.lemma_.lower() in lex.compound_heads
+        ):
             sense = lex.nouns.get(lemma) or lex.nouns.get(t.lower_)
             if sense:
                 add(t, (t,), sense, "noun")
@@ -342,7 +348,47 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
     for trig in found.values():
         if trig.kind == "verb" and _carries_trigger(trig.anchor, found, lex):
             carriers.add(trig.anchor.i)
-    return [found[i] for i in sorted(found) if i not in carriers]
+    kept = {i: t for i, t in found.items() if i not in carriers}
+    absorbed = {i for i, t in kept.items() if _absorbed_by(t.anchor, kept, lex) is not None}
+    return [kept[i] for i in sorted(kept) if i not in absorbed]
+
+
+ABSORB_LINKS = frozenset({"xcomp", "ccomp", "dobj", "prt", "pobj", "prep", "acl", "advcl"})
+
+
+def _absorbed_by(a: Token, found: dict[int, Trigger], lex: Lexicon) -> Trigger | None:
+    """The request, refusal or agreement that stands for this action, if any:
+    "urged Syria to withdraw" codes the request, not a withdrawal."""
+    cur = a
+    for _ in range(3):
+        if cur.dep_ not in ABSORB_LINKS or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        trig = found.get(cur.i)
+        if trig is not None:
+            if trig.sense.event_type in lex.status.absorbing_types and trig.kind != "noun":
+                return trig
+            return None
+    return None
+
+
+def cooperative_intent(trig: Trigger, lex: Lexicon) -> bool:
+    """Is this cooperative action stated as an intention ("will visit", "is willing
+    to withdraw", "offered to mediate")?  PLOVER codes that as AGREE."""
+    cues = lex.status.intent_to_cooperate
+    a = trig.anchor
+    if any(c.dep_ == "aux" and c.lower_ in cues for c in a.children):
+        return True
+    cur = a
+    for _ in range(3):
+        if cur.dep_ not in ("xcomp", "ccomp", "dobj", "acomp") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.lemma_.lower() in cues or cur.lower_ in cues:
+            return True
+        if any(c.dep_ == "aux" and c.lower_ in cues for c in cur.children):
+            return True
+    return False
 
 
 def _intent_chain(t: Token, lex: Lexicon) -> bool:

@@ -61,6 +61,7 @@ class Lexicon:
     noun_modifiers: MappingProxyType[str, MappingProxyType[str, TriggerSense]]
     violent_light_objects: MappingProxyType[str, TriggerSense]
     of_is_actor: frozenset[str]
+    compound_heads: frozenset[str]
     status: StatusCues
     ontology: Ontology
 
@@ -79,6 +80,7 @@ class Lexicon:
             noun_modifiers=MappingProxyType(mods),
             violent_light_objects=_senses(t["violent_light_objects"], "triggers.yaml"),
             of_is_actor=frozenset(t["of_is_actor"]),
+            compound_heads=frozenset(t.get("compound_heads", ())),
             status=StatusCues.load(),
             ontology=Ontology.load(),
         )
@@ -95,6 +97,9 @@ class StatusCues:
     sentence_foil_patterns: tuple[str, ...]
     priority: tuple[str, ...]
     anaphors: frozenset[str]
+    intent_to_cooperate: frozenset[str]
+    cooperative_types: frozenset[str]
+    absorbing_types: frozenset[str]
 
     @classmethod
     def load(cls) -> StatusCues:
@@ -117,6 +122,9 @@ class StatusCues:
             sentence_foil_patterns=tuple(d["sentence_foil_patterns"]),
             priority=tuple(d["priority"]),
             anaphors=frozenset(d["anaphors"]),
+            intent_to_cooperate=frozenset(d["intent_to_cooperate"]),
+            cooperative_types=frozenset(d["cooperative_types"]),
+            absorbing_types=frozenset(d["absorbing_types"]),
         )
 
 
