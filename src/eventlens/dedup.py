@@ -89,6 +89,8 @@ class DedupParams:
     w_text: float = 0.35
     mode_penalty: float = 0.2
     """Taken off when both reports give a mode and the modes differ."""
+    related_mode_factor: float = 0.5
+    """Share of the mode penalty when both modes map to the same ACLED event type."""
     role_conflict_penalty: float = 0.15
     """Taken off when the actors or the recipients of the two have nothing in
     common (different sectors, names, words): who did what to whom differs."""
@@ -123,6 +125,9 @@ class Report:
     source: str | None = None
     published: date | None = None
     url: str | None = None
+    context: str | None = None
+    """The sentence the evidence comes from, when known (compared instead of
+    the evidence span, which may be only a clause)."""
 
     @property
     def source_key(self) -> str:
@@ -241,21 +246,47 @@ def place_similarity(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS)
 # -------------------------------------------------------------------- actors
 
 
+@cache
+def sector_groups() -> dict[str, str]:
+    """Sector code -> group name (``data/dedup/sector_groups.tsv``)."""
+    text = resources.files("eventlens.data").joinpath("dedup/sector_groups.tsv").read_text("utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        group, _, sectors = line.partition("\t")
+        for code in sectors.split():
+            out[code] = group
+    return out
+
+
+def _sector(a: Actor) -> str | None:
+    return a.sector if a.sector and a.sector != "UNK" else None
+
+
 def _actor_similarity(a: Actor | None, b: Actor | None) -> float | None:
+    """1.0 same actor; 0.0 clearly different; None when either is unknown."""
     if a is None or b is None:
         return None
     if a.name and b.name and _norm(a.name) == _norm(b.name):
         return 1.0
     if a.wikidata and b.wikidata and a.wikidata == b.wikidata:
         return 1.0
+    sa, sb = _sector(a), _sector(b)
+    overlap = _dice(_words(a.text), _words(b.text))
+    if not (sa and sb):
+        # Without both sectors, only shared words say anything (and only for).
+        return overlap if overlap > 0 else None
     score = 0.0
-    if a.sector and b.sector and a.sector == b.sector:
+    if sa == sb:
         score = 0.5
         if a.country and b.country and a.country == b.country:
             score = 0.75
-    elif a.sector and b.sector:
-        return 0.0
-    overlap = _dice(_words(a.text), _words(b.text))
+    else:
+        groups = sector_groups()
+        if groups.get(sa) is None or groups.get(sa) != groups.get(sb):
+            return overlap if overlap >= 0.5 else 0.0
+        score = 0.4
     return max(score, overlap)
 
 
@@ -317,7 +348,9 @@ def _norm(s: str) -> str:
 
 def text_similarity(a: Report, b: Report) -> float:
     """Overlap of the content words of the two evidence sentences."""
-    return _dice(_words(a.event.evidence.text), _words(b.event.evidence.text))
+    return _dice(
+        _words(a.context or a.event.evidence.text), _words(b.context or b.event.evidence.text)
+    )
 
 
 # --------------------------------------------------------------------- score
@@ -356,7 +389,10 @@ def compare(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> Match
     if conflict:
         score -= params.role_conflict_penalty
     if ea.mode and eb.mode and ea.mode != eb.mode:
-        score -= params.mode_penalty
+        # Outlets describe one attack as a bombing or a suicide attack: modes
+        # of one ACLED event type differ less than a shooting and a shelling.
+        related = ea.acled_event_type is not None and ea.acled_event_type == eb.acled_event_type
+        score -= params.mode_penalty * (params.related_mode_factor if related else 1.0)
     if _same_count(ea, eb):
         score += params.same_count_bonus
     return Match(score, place, when, actors, text)
@@ -532,6 +568,7 @@ class StorySummary:
             "sources": list(self.sources),
             "confidence": round(self.confidence, 3),
             "representative": self.representative.id,
+            "evidence": self.representative.evidence.text,
             "conflicts": {k: [v.to_dict() for v in vs] for k, vs in self.conflicts.items()},
         }
 

@@ -10,7 +10,7 @@ counts); write to it only through :meth:`Store.save_article` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -156,6 +156,7 @@ class Store:
         last_modified: str | None = None,
         pipeline_version: str | None = None,
         force: bool = False,
+        sentences: Mapping[int, str] | None = None,
     ) -> SaveResult:
         """Store one processed article with its events and stories, atomically."""
         with self.transaction() as conn:
@@ -170,6 +171,7 @@ class Store:
                 pipeline_version=pipeline_version,
                 force=force,
                 params=self.params,
+                sentences=sentences,
             )
 
     def record_failure(

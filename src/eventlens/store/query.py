@@ -164,6 +164,7 @@ class StoryRecord:
             "n_sources": self.n_sources,
             "sources": list(self.sources),
             "representative": self.summary.get("representative"),
+            "evidence": self.summary.get("evidence"),
             "conflicts": self.summary.get("conflicts", {}),
         }
 

@@ -72,6 +72,7 @@ def event_to_row(
     source: str | None = None,
     published: date | None = None,
     story_id: str | None = None,
+    context: str | None = None,
 ) -> dict[str, Any]:
     rng = date_range(e.date)
     anchor = anchor_day(e.date)
@@ -115,6 +116,7 @@ def event_to_row(
         "evidence_start": e.evidence.start,
         "evidence_end": e.evidence.end,
         "evidence_sentence": e.evidence.sentence,
+        "context": context,
         "confidence": e.confidence,
         "source": source,
         "published": published,

@@ -175,6 +175,7 @@ events = Table(
     Column("evidence_start", Integer, nullable=False),
     Column("evidence_end", Integer, nullable=False),
     Column("evidence_sentence", Integer, nullable=False),
+    Column("context", Text),
     Column("confidence", Float, nullable=False),
     Column("source", String(255)),
     Column("published", Date),

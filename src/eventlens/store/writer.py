@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -66,8 +66,13 @@ def save_article(
     pipeline_version: str | None = None,
     force: bool = False,
     params: DedupParams = DEFAULT_PARAMS,
+    sentences: Mapping[int, str] | None = None,
 ) -> SaveResult:
-    """Write one processed article inside the caller's transaction."""
+    """Write one processed article inside the caller's transaction.
+
+    ``sentences`` (sentence index -> text) gives each event's sentence, which
+    story clustering compares (and the store keeps with the event).
+    """
     ts = now()
     old = conn.execute(
         select(articles.c.content_hash, articles.c.n_events, articles.c.ingested_at).where(
@@ -119,15 +124,17 @@ def save_article(
 
     new_stories = joined = 0
     for e in unique:
-        report = Report(e, article.source, article.published, article.url)
+        context = (sentences or {}).get(e.evidence.sentence)
+        report = Report(e, article.source, article.published, article.url, context)
         story_id, created = _assign(conn, report, params, touched)
-        conn.execute(
-            insert(events).values(
-                event_to_row(
-                    e, source=article.source, published=article.published, story_id=story_id
-                )
-            )
+        row = event_to_row(
+            e,
+            source=article.source,
+            published=article.published,
+            story_id=story_id,
+            context=context,
         )
+        conn.execute(insert(events).values(row))
         touched.add(story_id)
         if created:
             new_stories += 1
@@ -158,7 +165,7 @@ _REPORT_COLS = [*events.c, articles.c.url.label("article_url")]
 
 def _report(row: Any) -> Report:
     m = row._mapping
-    return Report(event_from_row(m), m["source"], m["published"], m["article_url"])
+    return Report(event_from_row(m), m["source"], m["published"], m["article_url"], m["context"])
 
 
 def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Member]:

@@ -164,6 +164,7 @@ def upgrade() -> None:
         sa.Column("evidence_start", sa.Integer(), nullable=False),
         sa.Column("evidence_end", sa.Integer(), nullable=False),
         sa.Column("evidence_sentence", sa.Integer(), nullable=False),
+        sa.Column("context", sa.Text(), nullable=True),
         sa.Column("confidence", sa.Float(), nullable=False),
         sa.Column("source", sa.String(length=255), nullable=True),
         sa.Column("published", sa.Date(), nullable=True),

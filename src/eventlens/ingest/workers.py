@@ -1,0 +1,244 @@
+"""Running the pipeline on work items: in this process or in worker processes.
+
+:func:`process` is what every runner does with one item: run the pipeline,
+and return an :class:`Outcome` small enough to send between processes (the
+article without its raw content, the clean text, the events; or the error
+as plain strings).  A runner maps an iterable of :class:`Work` to outcomes,
+pulling items lazily with a bounded number in flight, so memory does not grow
+with the number of articles.
+
+- :class:`SerialRunner`: the pipeline in this process (``--workers 1``).
+- :class:`ProcessRunner`: ``N`` worker processes (``spawn``), each loading
+  the pipeline's models once; a worker that dies (killed, out of memory) is
+  replaced and the documents it held are recorded as failures.
+- :class:`eventlens.ingest.dask_runner.DaskRunner`: a Dask cluster.
+
+Results may come back in any order; each is written to the store on its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import queue
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from multiprocessing.context import SpawnProcess
+from types import TracebackType
+from typing import Any, Protocol
+
+from eventlens.errors import DocumentError, PipelineError
+from eventlens.ingest.sources import Work
+from eventlens.model import Article, Event
+from eventlens.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What processing one article produced."""
+
+    work: Work
+    text: str | None = None
+    events: tuple[Event, ...] = ()
+    sentences: tuple[tuple[int, str], ...] = ()
+    """The sentences the events come from (index, text)."""
+    error_type: str | None = None
+    reason: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+def _light(work: Work) -> Work:
+    """The work item without the raw content (not needed after processing)."""
+    return replace(work, article=replace(work.article, content=""))
+
+
+def process(pipeline: Pipeline, work: Work) -> Outcome:
+    """Run one article; a per-document failure becomes a failed outcome."""
+    t0 = time.perf_counter()
+    article: Article = work.article
+    try:
+        doc = pipeline(article)
+    except PipelineError:
+        raise
+    except DocumentError as e:
+        return Outcome(
+            _light(work),
+            error_type=type(e).__name__,
+            reason=e.reason,
+            seconds=time.perf_counter() - t0,
+        )
+    except Exception as e:  # one bad document never stops a batch
+        log.debug("unexpected failure on %s", article.origin or article.id, exc_info=True)
+        return Outcome(
+            _light(work),
+            error_type=type(e).__name__,
+            reason=f"{type(e).__name__}: {e}",
+            seconds=time.perf_counter() - t0,
+        )
+    used = {e.evidence.sentence for e in doc.events}
+    sentences = tuple((s.index, s.text) for s in doc.sentences if s.index in used)
+    return Outcome(
+        _light(work), doc.text, tuple(doc.events), sentences, seconds=time.perf_counter() - t0
+    )
+
+
+class Runner(Protocol):
+    """Maps work items to outcomes, in any order."""
+
+    def run(self, items: Iterable[Work]) -> Iterator[Outcome]: ...
+
+    def close(self) -> None: ...
+
+
+class SerialRunner:
+    """The pipeline in this process, one article at a time."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+
+    def run(self, items: Iterable[Work]) -> Iterator[Outcome]:
+        for w in items:
+            yield process(self.pipeline, w)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> SerialRunner:
+        return self
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _worker_main(index: int, pipeline: Pipeline, inbox: Any, outbox: Any) -> None:
+    """A worker process: load the models once, then process until told to stop."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    try:
+        pipeline.warm_up()
+    except Exception as e:
+        outbox.put((index, "fatal", f"{type(e).__name__}: {e}"))
+        return
+    outbox.put((index, "ready", None))
+    while True:
+        work = inbox.get()
+        if work is None:
+            return
+        try:
+            outbox.put((index, "done", process(pipeline, work)))
+        except PipelineError as e:
+            outbox.put((index, "fatal", str(e)))
+            return
+
+
+@dataclass(slots=True)
+class _Slot:
+    process: SpawnProcess
+    inbox: Any
+    held: deque[Work]
+
+
+class ProcessRunner:
+    """``workers`` processes, each with its own pipeline (models loaded once)."""
+
+    def __init__(self, pipeline: Pipeline, workers: int, *, per_worker: int = 2) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.pipeline = pipeline
+        self.workers = workers
+        self.per_worker = per_worker
+        self._ctx = mp.get_context("spawn")
+        self._outbox: Any = self._ctx.Queue()
+        self._slots: list[_Slot] = [self._start(i) for i in range(workers)]
+
+    def _start(self, index: int) -> _Slot:
+        inbox = self._ctx.Queue()
+        p = self._ctx.Process(
+            target=_worker_main,
+            args=(index, self.pipeline, inbox, self._outbox),
+            name=f"eventlens-worker-{index}",
+            daemon=True,
+        )
+        p.start()
+        return _Slot(p, inbox, deque())
+
+    def run(self, items: Iterable[Work]) -> Iterator[Outcome]:
+        it = iter(items)
+        exhausted = False
+        while True:
+            # Keep every worker fed, at most per_worker items each.
+            if not exhausted:
+                for slot in sorted(self._slots, key=lambda s: len(s.held)):
+                    if len(slot.held) >= self.per_worker:
+                        continue
+                    try:
+                        w = next(it)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    slot.held.append(w)
+                    slot.inbox.put(w)
+            if exhausted and not any(s.held for s in self._slots):
+                return
+            try:
+                index, kind, payload = self._outbox.get(timeout=1.0)
+            except queue.Empty:
+                yield from self._reap()
+                continue
+            if kind == "ready":
+                continue
+            if kind == "fatal":
+                raise PipelineError(f"worker {index} failed to start: {payload}")
+            slot = self._slots[index]
+            if slot.held:
+                slot.held.popleft()
+            yield payload
+
+    def _reap(self) -> Iterator[Outcome]:
+        """Replace dead workers; what they held becomes failures."""
+        for i, slot in enumerate(self._slots):
+            if slot.process.is_alive():
+                continue
+            code = slot.process.exitcode
+            log.warning("worker %d died (exit code %s); restarting it", i, code)
+            held = list(slot.held)
+            slot.inbox.close()
+            self._slots[i] = self._start(i)
+            for w in held:
+                yield Outcome(
+                    _light(w),
+                    error_type="WorkerDied",
+                    reason=f"worker process died (exit code {code}) while processing this document",
+                )
+
+    def close(self) -> None:
+        for slot in self._slots:
+            with contextlib.suppress(OSError, ValueError):
+                slot.inbox.put(None)
+        deadline = time.monotonic() + 10
+        for slot in self._slots:
+            slot.process.join(max(0.1, deadline - time.monotonic()))
+            if slot.process.is_alive():
+                slot.process.terminate()
+                slot.process.join(2)
+        self._outbox.close()
+
+    def __enter__(self) -> ProcessRunner:
+        return self
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
