@@ -224,7 +224,13 @@ class EventFinder:
     ) -> Event | None:
         actor_tok, recipient_tok = roles(trig, lex)
         status = event_status(trig, sent, lex, all_triggers)
-        if trig.sense.event_type in lex.status.cooperative_types and cooperative_intent(trig, lex):
+        if (
+            status in ("occurred", "hypothetical")
+            and trig.sense.event_type in lex.status.hostile_types
+            and hostile_intent(trig, lex)
+        ):
+            status = "threatened"
+        elif trig.sense.event_type in lex.status.cooperative_types and cooperative_intent(trig, lex):
             trig = Trigger(trig.anchor, trig.words, TriggerSense("AGREE", None, trig.sense.weight),
                            trig.kind)
             status = "occurred"
@@ -336,7 +342,14 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
             sense = lex.verbs.get(lemma)
             if sense:
                 add(t, (t,), sense, "verb")
-    # 4. "carry out operations" when the clause is one of intent or threat
+    # 4. "X must do Y": a demand, whatever Y is (PLOVER REQUEST)
+    for t in toks:
+        if t.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "must" for c in t.children):
+            if t.i in found:
+                found[t.i] = Trigger(t, found[t.i].words, TriggerSense("REQUEST", None, 0.75), "verb")
+            elif t.i not in used:
+                add(t, (t,), TriggerSense("REQUEST", None, 0.7), "verb")
+    # 5. "carry out operations" when the clause is one of intent or threat
     for t in toks:
         if t.i in used or t.pos_ != "NOUN" or t.dep_ != "dobj":
             continue
@@ -368,8 +381,33 @@ def _absorbed_by(a: Token, found: dict[int, Trigger], lex: Lexicon) -> Trigger |
         if trig is not None:
             if trig.sense.event_type in lex.status.absorbing_types and trig.kind != "noun":
                 return trig
+            if trig.sense.event_type == "PROTEST" and (
+                found[a.i].sense.event_type in lex.status.protest_absorbs
+            ):
+                return trig
             return None
     return None
+
+
+def hostile_intent(trig: Trigger, lex: Lexicon) -> bool:
+    """A hostile action stated as what someone will do: a threat ("they would
+    blockade Paris", "will withdraw its force unless ...").  Speculation ("may
+    attack if talks fail") stays hypothetical."""
+    cues = lex.status
+    chain = [trig.anchor]
+    cur = trig.anchor
+    for _ in range(3):
+        if cur.dep_ not in ("xcomp", "ccomp", "acomp", "dobj") or cur.head.i == cur.i:
+            break
+        cur = cur.head
+        chain.append(cur)
+    for t in chain:
+        for c in t.children:
+            if c.dep_ == "aux" and c.lower_ in cues.intent_to_act:
+                return True
+        if t is not trig.anchor and (t.lemma_.lower() in cues.intent_to_act or t.lower_ in cues.intent_to_act):
+            return True
+    return False
 
 
 def cooperative_intent(trig: Trigger, lex: Lexicon) -> bool:

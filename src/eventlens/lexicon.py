@@ -100,6 +100,9 @@ class StatusCues:
     intent_to_cooperate: frozenset[str]
     cooperative_types: frozenset[str]
     absorbing_types: frozenset[str]
+    hostile_types: frozenset[str]
+    intent_to_act: frozenset[str]
+    protest_absorbs: frozenset[str]
 
     @classmethod
     def load(cls) -> StatusCues:
@@ -125,6 +128,9 @@ class StatusCues:
             intent_to_cooperate=frozenset(d["intent_to_cooperate"]),
             cooperative_types=frozenset(d["cooperative_types"]),
             absorbing_types=frozenset(d["absorbing_types"]),
+            hostile_types=frozenset(d["hostile_types"]),
+            intent_to_act=frozenset(d["intent_to_act"]),
+            protest_absorbs=frozenset(d["protest_absorbs"]),
         )
 
 
