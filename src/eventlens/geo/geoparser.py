@@ -33,6 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+
 from eventlens.geo.gazetteer import (
     CAPITAL_ADMIN1,
     CAPITAL_ADMIN2,
@@ -97,29 +99,37 @@ class Weights:
         ("country", 1.6),
         ("continent", 1.6),
         ("admin1", 1.1),
-        ("region", 1.0),
+        ("region", 2.5),
         ("admin2", 0.2),
         ("city", 0.3),
         ("locality", 0.0),
     )
-    capital: tuple[float, float, float, float] = (0.0, 0.7, 0.35, 0.1)
+    capital: tuple[float, float, float, float] = (0.0, 1.2, 0.35, 0.1)
     """Bonus by ``Candidate.capital``: none, country capital, admin1 seat, admin2 seat."""
     match: tuple[float, float, float, float] = (0.0, -0.15, -1.3, -0.2)
     """Bonus by ``Candidate.match``: own name, alias, alternate name, abbreviation."""
     country_share: float = 2.2
-    admin1_share: float = 1.6
-    proximity: float = 1.4
+    admin1_share: float = 2.5
+    proximity: float = 4.0
     container: float = 3.0
     container_miss: float = -2.5
     hint: float = 1.5
     """For the feature a hint word asks for ("the state of X", "X province")."""
     seat_shadow: float = -0.9
     """For an admin region whose seat shares its name, read without a hint."""
+    country_shadow: float = -1.0
+    """For any other place named like a country ("Niger" the Nigerian state, "China" the town)."""
+    big_alternate: float = 0.3
+    """Per factor of ten above 10,000 people, taken off the alternate-name penalty
+    (large cities' alternate names are often English exonyms: "Mecca", "Cologne")."""
     demonym_vote: float = 0.5
     hint_country_vote: float = 2.0
-    temperature: float = 0.6
-    passes: int = 3
+    admin2_share: float = 1.0
+    temperature: float = 0.5
+    passes: int = 4
     max_candidates: int = 400
+    context_candidates: int = 60
+    """Candidates per name kept for context (best priors first)."""
 
 
 @dataclass(slots=True)
@@ -145,6 +155,8 @@ class _Group:
     scores: list[float] = field(default_factory=list)
     best: int = 0
     confidence: float = 0.0
+    country_named: bool = False
+    """A country has this name (by its own name or an English alias)."""
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -250,29 +262,40 @@ class Geoparser:
             raw = text[start:end]
             span = _Span(start, end, raw)
             span.hint = _context_hint(text, start, end)
+            iso3 = self.gazetteer.demonym_country(raw.strip())
             key, cands, hint = self._candidates(raw, span.hint)
             span.hint = hint
+            if iso3 and not any(c.feature == "country" and c.country == iso3 for c in cands):
+                # "Canadian" is Canada, not Canadian County; "U.S." stays a country name.
+                demonym_only[(start, end)] = iso3
+                continue
             if not cands:
-                iso3 = self.gazetteer.demonym_country(raw.strip())
-                if iso3:
-                    demonym_only[(start, end)] = iso3
-                else:
-                    reason = "not in gazetteer" if raw.strip() else "empty span"
-                    out[(start, end)] = Place(text=raw, start=start, end=end, reason=reason)
+                reason = "not in gazetteer" if raw.strip() else "empty span"
+                out[(start, end)] = Place(text=raw, start=start, end=end, reason=reason)
                 continue
             assert key is not None
             span.key = key
-            span.container = self._container_after(text, end)
+            if not any(
+                c.feature in ("admin1", "country") and c.match == MATCH_PRIMARY for c in cands
+            ):  # "Washington, Pennsylvania and California" is a list, not a town in a state
+                span.container = self._container_after(text, end)
             g = groups.get((key, hint))
             if g is None:
                 g = groups[(key, hint)] = _Group(key, hint, cands)
+                g.country_named = any(
+                    c.feature == "country" and c.match in (MATCH_PRIMARY, MATCH_ALIAS)
+                    for c in cands
+                )
             g.spans.append(span)
             if span.container is not None:
                 g.containers.append(span.container)
 
         glist = list(groups.values())
         for g in glist:
-            g.prior = [self._prior(c, g) for c in g.candidates]
+            prior = [self._prior(c, g) for c in g.candidates]
+            keep = sorted(range(len(prior)), key=lambda i: -prior[i])[: w.context_candidates]
+            g.candidates = [g.candidates[i] for i in keep]
+            g.prior = [prior[i] for i in keep]
             g.scores = list(g.prior)
             self._choose(g)
 
@@ -282,8 +305,8 @@ class Geoparser:
         for iso3 in countries:
             votes_fixed[iso3.upper()] += w.hint_country_vote
 
-        for _ in range(w.passes):
-            self._context_pass(glist, votes_fixed)
+        if glist:
+            _Context(glist, votes_fixed, w).run()
 
         for g in glist:
             c = g.candidates[g.best]
@@ -355,61 +378,25 @@ class Geoparser:
         s += self._feature_weight.get(c.feature, 0.0)
         s += w.capital[c.capital] if 0 <= c.capital < len(w.capital) else 0.0
         s += w.match[c.match] if 0 <= c.match < len(w.match) else 0.0
-        admin_hint = g.hint == "admin" and c.feature in ("admin1", "admin2", "region")
+        if c.match == MATCH_ALTERNATE and c.population > 10_000:
+            s += min(-w.match[MATCH_ALTERNATE], w.big_alternate * math.log10(c.population / 1e4))
+        if c.feature != "country" and g.country_named:
+            s += w.country_shadow
+        admin_hint = (
+            g.hint == "admin"
+            and c.feature in ("admin1", "admin2", "region")
+            and (c.match == MATCH_PRIMARY or c.feature == "admin1")
+        )
         if admin_hint or (g.hint == "city" and c.feature in ("city", "locality")):
             s += w.hint
         elif g.hint is None and c.feature in ("admin1", "admin2") and _has_seat(c, g.candidates):
             s += w.seat_shadow
+        for cont in g.containers:
+            s += (w.container if _inside(c, cont) else w.container_miss) / len(g.containers)
         return s
 
-    def _context_pass(self, groups: list[_Group], votes_fixed: dict[str, float]) -> None:
-        w = self.weights
-        # What each group currently says, weighted by its confidence and its number of spans.
-        winners = [(g, g.candidates[g.best], g.confidence * (1 + math.log(len(g.spans))))
-                   for g in groups]  # fmt: skip
-        for g in groups:
-            country_votes: dict[str, float] = defaultdict(float, votes_fixed)
-            admin1_votes: dict[int, float] = defaultdict(float)
-            total = sum(votes_fixed.values())
-            points: list[tuple[float, float, float]] = []
-            for og, oc, weight in winners:
-                if og is g or og.key == g.key:
-                    continue
-                if oc.country:
-                    country_votes[oc.country] += weight
-                total += weight
-                a1 = oc.pid if oc.feature == "admin1" else oc.admin1_pid
-                if a1 is not None:
-                    admin1_votes[a1] += weight
-                if oc.feature in ("city", "locality", "admin2"):
-                    points.append((oc.lat, oc.lon, weight))
-            scores = []
-            for c, prior in zip(g.candidates, g.prior, strict=True):
-                s = prior
-                if total > 0:
-                    if c.country:
-                        s += w.country_share * country_votes.get(c.country, 0.0) / total
-                    a1 = c.pid if c.feature == "admin1" else c.admin1_pid
-                    if a1 is not None:
-                        s += w.admin1_share * admin1_votes.get(a1, 0.0) / total
-                if points and c.feature in ("city", "locality", "admin2"):
-                    s += w.proximity * _proximity(c, points)
-                for cont in g.containers:
-                    if _inside(c, cont):
-                        s += w.container / len(g.containers)
-                    else:
-                        s += w.container_miss / len(g.containers)
-                scores.append(s)
-            g.scores = scores
-        for g in groups:
-            self._choose(g)
-
     def _choose(self, g: _Group) -> None:
-        t = self.weights.temperature
-        top = max(g.scores)
-        exps = [math.exp((s - top) / t) for s in g.scores]
-        g.best = max(range(len(g.scores)), key=lambda i: g.scores[i])
-        g.confidence = exps[g.best] / sum(exps)
+        _choose(g, self.weights.temperature)
 
     def _place(self, span: _Span, c: Candidate, confidence: float) -> Place:
         quality = {MATCH_PRIMARY: 1.0, MATCH_ALIAS: 0.95, MATCH_ABBREVIATION: 0.95,
@@ -427,6 +414,109 @@ class Geoparser:
             country=c.country,
             score=round(max(0.0, min(1.0, confidence * quality)), 3),
         )
+
+
+def _choose(g: _Group, temperature: float) -> None:
+    top = max(g.scores)
+    exps = [math.exp((s - top) / temperature) for s in g.scores]
+    g.best = max(range(len(g.scores)), key=lambda i: g.scores[i])
+    g.confidence = exps[g.best] / sum(exps)
+
+
+class _Context:
+    """Resolution in context, by soft votes (mean field).
+
+    Each pass turns every name's scores into probabilities over its
+    candidates; a candidate then gains from the probability mass the *other*
+    names put on its country, its first- and second-level regions, and on
+    places near it.  A few passes let unambiguous names settle ambiguous ones.
+    """
+
+    def __init__(self, groups: list[_Group], votes_fixed: dict[str, float], w: Weights) -> None:
+        self.groups = groups
+        self.w = w
+        self.fixed = votes_fixed
+        self.fixed_total = sum(votes_fixed.values())
+        cands = [(gi, c) for gi, g in enumerate(groups) for c in g.candidates]
+        self.grp = np.array([gi for gi, _ in cands], dtype=np.int64)
+        self.country = [c.country for _, c in cands]
+        self.a1 = [c.pid if c.feature == "admin1" else c.admin1_pid for _, c in cands]
+        self.a2 = [c.pid if c.feature == "admin2" else c.admin2_pid for _, c in cands]
+        lat = np.radians(np.array([c.lat for _, c in cands]))
+        lon = np.radians(np.array([c.lon for _, c in cands]))
+        self.gw = np.array([1.0 + math.log(len(g.spans)) for g in groups])
+        self.pointlike = [c.feature in ("city", "locality", "admin2") for _, c in cands]
+        n = len(cands)
+        if len(groups) > 1 and n > 0:
+            dlat = lat[:, None] - lat[None, :]
+            dlon = lon[:, None] - lon[None, :]
+            a = (
+                np.sin(dlat / 2) ** 2
+                + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+            )
+            km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+            self.q = np.clip(1.0 - np.log1p(km / 10.0) / math.log1p(150.0), 0.0, 1.0)
+            pid = np.array([c.pid for _, c in cands])
+            self.q[pid[:, None] == pid[None, :]] = 0.0  # two names, one place: no support
+        else:
+            self.q = np.zeros((n, n))
+        self.onehot = np.zeros((n, len(groups)))
+        self.onehot[np.arange(n), self.grp] = 1.0
+
+    def probabilities(self) -> np.ndarray:
+        t = self.w.temperature
+        parts = []
+        for g in self.groups:
+            sc = np.array(g.scores)
+            e = np.exp((sc - sc.max()) / t)
+            parts.append(e / e.sum())
+        return np.concatenate(parts)
+
+    def run(self) -> None:
+        w = self.w
+        n_groups = len(self.groups)
+        for _ in range(w.passes if n_groups > 1 or self.fixed_total > 0 else 0):
+            p = self.probabilities()
+            mass = p * self.gw[self.grp]
+            totals: list[dict[object, float]] = [defaultdict(float) for _ in range(3)]
+            own: list[dict[tuple[int, object], float]] = [defaultdict(float) for _ in range(3)]
+            for i, keys in enumerate(zip(self.country, self.a1, self.a2, strict=True)):
+                gi = int(self.grp[i])
+                for level, k in enumerate(keys):
+                    if k is not None:
+                        totals[level][k] += float(mass[i])
+                        own[level][(gi, k)] += float(mass[i])
+            other_weight = self.gw.sum() - self.gw + self.fixed_total
+            # expected nearness to each other name, averaged over the other names
+            near = self.q @ (self.onehot * p[:, None])  # (candidates, groups)
+            near_own = near[np.arange(len(p)), self.grp]
+            prox = (near @ self.gw - near_own * self.gw[self.grp]) / np.maximum(
+                self.gw.sum() - self.gw[self.grp], 1e-9
+            )
+            i = 0
+            for gi, g in enumerate(self.groups):
+                denom = other_weight[gi]
+                scores = []
+                for prior in g.prior:
+                    s = prior
+                    if denom > 0:
+                        k = self.country[i]
+                        if k is not None:
+                            v = totals[0][k] - own[0][(gi, k)] + self.fixed.get(k, 0.0)
+                            s += w.country_share * v / denom
+                        k1 = self.a1[i]
+                        if k1 is not None:
+                            s += w.admin1_share * (totals[1][k1] - own[1][(gi, k1)]) / denom
+                        k2 = self.a2[i]
+                        if k2 is not None:
+                            s += w.admin2_share * (totals[2][k2] - own[2][(gi, k2)]) / denom
+                    if n_groups > 1 and self.pointlike[i]:
+                        s += w.proximity * float(prox[i])
+                    scores.append(s)
+                    i += 1
+                g.scores = scores
+        for g in self.groups:
+            _choose(g, w.temperature)
 
 
 def _has_seat(admin: Candidate, cands: list[Candidate]) -> bool:
