@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from eventlens.model import Article, Document
     from eventlens.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,3 +41,23 @@ def pipeline() -> Pipeline:
     from eventlens.pipeline import Pipeline
 
     return Pipeline()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _every_event_validates() -> Iterator[None]:
+    """Every event any test produces through the pipeline is checked against the
+    ``eventlens.event/1`` JSON Schema shipped in the package."""
+    from eventlens.pipeline import Pipeline
+    from eventlens.schema import validate_event
+
+    original = Pipeline.__call__
+
+    def checked(self: Pipeline, article: Article) -> Document:
+        doc = original(self, article)
+        for ev in doc.events:
+            validate_event(ev.to_dict())
+        return doc
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Pipeline, "__call__", checked)
+        yield
