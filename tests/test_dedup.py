@@ -1,0 +1,234 @@
+"""Story clustering: the labelled set's floor, the rules one by one, and the
+store clustering exactly as the evaluation does."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from eventlens.dedup import (
+    DEFAULT_PARAMS,
+    Report,
+    StoryClusterer,
+    compare,
+    date_range,
+    pairwise_scores,
+    summarize,
+)
+from eventlens.evaluate.dedup import (
+    FLOOR_F1,
+    LabelledReport,
+    evaluate,
+    load_set,
+    make_actor,
+    make_date,
+    make_event,
+)
+from eventlens.model import Article, EventDate
+from eventlens.store import Filter, Store
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[LabelledReport]:
+    return load_set()
+
+
+def by_cluster(reports: list[LabelledReport], cluster: str) -> list[LabelledReport]:
+    return [r for r in reports if r.cluster == cluster]
+
+
+def test_labelled_set_is_what_the_readme_says(labelled: list[LabelledReport]) -> None:
+    clusters = {r.cluster for r in labelled}
+    assert len(labelled) >= 120 and len(clusters) >= 40
+    variants = {r.variant for r in labelled}
+    assert {"paraphrase", "reordered", "count", "nearby", "date", "sparse"} <= variants
+    same_day_and_country = set()
+    for r in labelled:
+        if r.distinct_from:
+            twin = by_cluster(labelled, r.distinct_from)[0].report.event
+            e = r.report.event
+            if (
+                e.date.value == twin.date.value
+                and e.location
+                and twin.location
+                and e.location.country == twin.location.country
+            ):
+                same_day_and_country.add(r.cluster)
+    # hard negatives: different events on the same day in the same city or next to it
+    assert len(same_day_and_country) >= 10
+
+
+def test_dedup_meets_its_floor_in_every_order(labelled: list[LabelledReport]) -> None:
+    result = evaluate(labelled, orders=5, seed=0)
+    assert result["worst"]["f1"] >= FLOOR_F1, result["errors"]
+    assert result["file_order"]["precision"] >= 0.9
+    assert result["file_order"]["recall"] >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("istanbul-isis-arrests/original", "istanbul-isis-arrests/paraphrase"),
+        ("istanbul-isis-arrests/original", "istanbul-isis-arrests/count"),  # 15 vs 5
+        ("istanbul-isis-arrests/original", "istanbul-isis-arrests/nearby"),  # Kocaeli
+        ("istanbul-isis-arrests/original", "istanbul-isis-arrests/reordered"),
+        ("istanbul-isis-arrests/original", "istanbul-isis-arrests/date"),  # next day
+        ("peshawar-mosque-bombing/original", "peshawar-mosque-bombing/count"),  # 59 vs 100
+        ("sake-camp-shelling/original", "sake-camp-shelling/nearby"),  # Sake vs Goma
+        ("kaduna-school-abduction/original", "kaduna-school-abduction/date"),  # month precision
+    ],
+)
+def test_reports_of_one_event_match(labelled: list[LabelledReport], a: str, b: str) -> None:
+    ra, rb = _pick(labelled, a), _pick(labelled, b)
+    m = compare(ra.report, rb.report)
+    assert m is not None and m.score >= DEFAULT_PARAMS.threshold, m
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("istanbul-isis-arrests/original", "istanbul-march-detentions/original"),
+        ("kabul-ministry-bombing/original", "kabul-roadside-bomb/original"),
+        ("kabul-ministry-bombing/original", "kabul-women-protest/original"),
+        ("mogadishu-hotel-bombing/original", "afgooye-base-attack/nearby"),
+        ("khartoum-airport-clashes/original", "omdurman-market-shelling/nearby"),
+        ("istanbul-isis-arrests/original", "ankara-isis-arrests/original"),
+        ("istanbul-isis-arrests/original", "istanbul-church-plot/original"),
+        ("baghdad-market-bombing/original", "baghdad-embassy-rockets/original"),
+    ],
+)
+def test_different_events_in_one_city_and_day_stay_apart(
+    labelled: list[LabelledReport], a: str, b: str
+) -> None:
+    m = compare(_pick(labelled, a).report, _pick(labelled, b).report)
+    assert m is None or m.score < DEFAULT_PARAMS.threshold, m
+
+
+def _pick(labelled: list[LabelledReport], key: str) -> LabelledReport:
+    cluster, variant = key.split("/")
+    return next(r for r in by_cluster(labelled, cluster) if r.variant == variant)
+
+
+def _report(**kw: object) -> Report:
+    base: dict[str, object] = {
+        "article_id": "a1",
+        "event_type": "ASSAULT",
+        "status": "occurred",
+        "text": "Gunmen attacked a market.",
+        "when": EventDate("2023-05-01", "day", "explicit"),
+    }
+    base.update(kw)
+    return Report(make_event(**base))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "why"),
+    [
+        ({"article_id": "a1"}, "same article"),
+        ({"event_type": "PROTEST"}, "another type"),
+        ({"status": "foiled"}, "another status"),
+        ({"when": EventDate("2023-05-09", "day", "explicit")}, "a week apart"),
+        ({"when": EventDate("2023-07", "month", "explicit")}, "another month"),
+    ],
+)
+def test_gates(changes: dict[str, object], why: str) -> None:
+    a = _report()
+    b = _report(**{"article_id": "a2", **changes})
+    assert compare(a, b) is None, why
+
+
+def test_places_too_far_apart_for_their_level_cannot_join(labelled: list[LabelledReport]) -> None:
+    ist = _pick(labelled, "istanbul-isis-arrests/original")
+    ank = _pick(labelled, "ankara-isis-arrests/original")
+    same_day = Report(replace(ank.report.event, date=ist.report.event.date))
+    assert compare(ist.report, same_day) is None  # 350 km between two cities
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "want"),
+    [
+        ("2023-02-04", "day", (date(2023, 2, 4), date(2023, 2, 4))),
+        ("2023-02-04", "week", (date(2023, 2, 1), date(2023, 2, 7))),
+        ("2023-02", "month", (date(2023, 2, 1), date(2023, 2, 28))),
+        ("2024-02", "month", (date(2024, 2, 1), date(2024, 2, 29))),
+        ("2023", "year", (date(2023, 1, 1), date(2023, 12, 31))),
+        (None, None, None),
+        ("not a date", "day", None),
+    ],
+)
+def test_date_range(value: str | None, precision: str | None, want: object) -> None:
+    assert date_range(EventDate(value, precision, "explicit")) == want  # type: ignore[arg-type]
+
+
+def test_summary_keeps_conflicting_values_with_provenance(
+    labelled: list[LabelledReport],
+) -> None:
+    members = [r.report for r in by_cluster(labelled, "istanbul-isis-arrests")]
+    s = summarize(members)
+    assert s.counts["arrested"] == 15
+    assert s.n_reports == len(members) and s.n_sources == len({m.source for m in members})
+    arrested = s.to_dict()["conflicts"]["arrested"]
+    assert [(v["value"], v["n_sources"]) for v in arrested] == [(15, 6), (5, 1)]
+    assert arrested[1]["sources"] == ["marmara daily"]
+    places = [v["value"] for v in s.to_dict()["conflicts"]["location"]]
+    assert places[0] == "Istanbul" and "Kocaeli" in places
+    assert s.location and s.location["name"] == "Istanbul"
+
+
+def test_actor_sector_groups_tolerate_outlets_wording() -> None:
+    gunmen = make_actor({"text": "gunmen", "name": "rebels", "sector": "REB"})
+    bandits = make_actor({"text": "bandits", "name": "criminals", "sector": "CRM"})
+    police = make_actor({"text": "police", "name": "police", "sector": "COP"})
+    kw = {
+        "event_type": "ASSAULT",
+        "status": "occurred",
+        "text": "x",
+        "when": make_date("2021-03-11"),
+    }
+    a = Report(make_event(article_id="1", actor=gunmen, **kw))  # type: ignore[arg-type]
+    b = Report(make_event(article_id="2", actor=bandits, **kw))  # type: ignore[arg-type]
+    c = Report(make_event(article_id="3", actor=police, **kw))  # type: ignore[arg-type]
+    ab, ac = compare(a, b), compare(a, c)
+    assert ab is not None and ac is not None
+    assert ab.actors > 0 and ac.actors == 0 and ab.score > ac.score
+
+
+def test_pairwise_scores() -> None:
+    gold = {"a": "1", "b": "1", "c": "2", "d": "2"}
+    assert pairwise_scores(gold, gold)[:3] == (1.0, 1.0, 1.0)
+    p, r, _f, tp, fp, fn = pairwise_scores(gold, {"a": "x", "b": "x", "c": "x", "d": "y"})
+    assert (tp, fp, fn) == (1, 2, 1)
+    assert p == pytest.approx(1 / 3) and r == pytest.approx(1 / 2)
+
+
+def test_the_store_clusters_as_the_evaluation_does(
+    labelled: list[LabelledReport], tmp_path: Path
+) -> None:
+    clusterer = StoryClusterer()
+    with Store.open(str(tmp_path / "s.db")) as store:
+        for r in labelled:
+            e = r.report.event
+            clusterer.add(r.report)
+            store.save_article(
+                Article(
+                    id=e.article_id,
+                    content=e.evidence.text,
+                    source=r.report.source,
+                    published=r.report.published,
+                ),
+                content_hash="h",
+                text=e.evidence.text,
+                events=[e],
+            )
+        stored = {x.event.id: x.story_id for x in store.events.iter(Filter())}
+
+    def partition(labels: dict[str, str | None]) -> set[frozenset[str]]:
+        groups: dict[str | None, set[str]] = {}
+        for k, v in labels.items():
+            groups.setdefault(v, set()).add(k)
+        return {frozenset(g) for g in groups.values()}
+
+    assert partition(dict(stored)) == partition(dict(clusterer.story_of))
