@@ -231,7 +231,9 @@ class EventFinder:
         ):
             status = "threatened"
         elif trig.sense.event_type in lex.status.cooperative_types and cooperative_intent(trig, lex):
-            trig = Trigger(trig.anchor, trig.words, TriggerSense("AGREE", None, trig.sense.weight),
+            # "will not accept", "is not willing to withdraw": a refusal (PLOVER REJECT)
+            kind = "REJECT" if status == "denied" else "AGREE"
+            trig = Trigger(trig.anchor, trig.words, TriggerSense(kind, None, trig.sense.weight),
                            trig.kind)
             status = "occurred"
         others = frozenset(t.anchor.i for t in all_triggers if t.anchor.i != trig.anchor.i)
