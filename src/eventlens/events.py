@@ -230,11 +230,14 @@ class EventFinder:
             and hostile_intent(trig, lex)
         ):
             status = "threatened"
-        elif trig.sense.event_type in lex.status.cooperative_types and cooperative_intent(trig, lex):
+        elif trig.sense.event_type in lex.status.cooperative_types and cooperative_intent(
+            trig, lex
+        ):
             # "will not accept", "is not willing to withdraw": a refusal (PLOVER REJECT)
             kind = "REJECT" if status == "denied" else "AGREE"
-            trig = Trigger(trig.anchor, trig.words, TriggerSense(kind, None, trig.sense.weight),
-                           trig.kind)
+            trig = Trigger(
+                trig.anchor, trig.words, TriggerSense(kind, None, trig.sense.weight), trig.kind
+            )
             status = "occurred"
         others = frozenset(t.anchor.i for t in all_triggers if t.anchor.i != trig.anchor.i)
         actor = (
@@ -348,7 +351,9 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
     for t in toks:
         if t.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "must" for c in t.children):
             if t.i in found:
-                found[t.i] = Trigger(t, found[t.i].words, TriggerSense("REQUEST", None, 0.75), "verb")
+                found[t.i] = Trigger(
+                    t, found[t.i].words, TriggerSense("REQUEST", None, 0.75), "verb"
+                )
             elif t.i not in used:
                 add(t, (t,), TriggerSense("REQUEST", None, 0.7), "verb")
     # 5. "carry out operations" when the clause is one of intent or threat
@@ -407,7 +412,9 @@ def hostile_intent(trig: Trigger, lex: Lexicon) -> bool:
         for c in t.children:
             if c.dep_ == "aux" and c.lower_ in cues.intent_to_act:
                 return True
-        if t is not trig.anchor and (t.lemma_.lower() in cues.intent_to_act or t.lower_ in cues.intent_to_act):
+        if t is not trig.anchor and (
+            t.lemma_.lower() in cues.intent_to_act or t.lower_ in cues.intent_to_act
+        ):
             return True
     return False
 
@@ -456,8 +463,10 @@ def _carries_trigger(verb: Token, found: dict[int, Trigger], lex: Lexicon) -> bo
             for cc in c.children:
                 if cc.dep_ in ("dobj", "prt") and cc.i in found:
                     return True
-        if c.dep_ == "prep" and c.lower_ in ("of", "about", "against") and any(
-            p.i in found for p in c.children if p.dep_ == "pobj"
+        if (
+            c.dep_ == "prep"
+            and c.lower_ in ("of", "about", "against")
+            and any(p.i in found for p in c.children if p.dep_ == "pobj")
         ):
             return True
     return False
