@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_classifier import SEED, Story, load_stories, split_stories  # noqa: E402
+from train_classifier import SEED, Story, load_stories, split_stories
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "eventlens" / "samples"
