@@ -296,7 +296,7 @@ def evaluate(
             predicted.extend((a.id, p.start, p.end) for p in found)
             for t in a.toponyms:
                 gold_spans.append((a.id, t.start, t.end))
-                if geoparser.gazetteer.demonym_country(t.text) is None:
+                if not geoparser.gazetteer.is_demonym(t.text):
                     gold_no_demonyms.append((a.id, t.start, t.end))
         gold = [t for t in a.toponyms if t.lat is not None and t.lon is not None]
         if not gold:

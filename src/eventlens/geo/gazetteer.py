@@ -270,6 +270,16 @@ class Gazetteer:
         """The ISO3 code of the country this demonym names ("Syrian", "Turks"), or None."""
         return self._demonyms.get(name_key(word))
 
+    def is_demonym(self, word: str) -> bool:
+        """A demonym that is not also a country's name ("Syrian" yes; "U.S." no)."""
+        key = name_key(word)
+        if key not in self._demonyms:
+            return False
+        return not any(
+            c.feature == "country" and c.match in (MATCH_PRIMARY, MATCH_ALIAS)
+            for c in self.lookup_key(key)
+        )
+
     def country_code(self, name_or_demonym: str) -> str | None:
         """ISO3 code for a country name, alias or demonym ("Turkish", "U.S.", "Dutch")."""
         key = name_key(name_or_demonym)

@@ -69,6 +69,10 @@ _ADMIN_WORDS = (
 _CITY_WORDS = "city|town|village|township|borough"
 _AFTER_ADMIN = re.compile(rf"^\s+(?:{_ADMIN_WORDS})\b", re.IGNORECASE)
 _AFTER_CITY = re.compile(rf"^\s+(?:{_CITY_WORDS})\b(?!\s+(?:council|hall|police|manager))", re.I)
+_AFTER_ADMIN_LIST = re.compile(
+    r"^\s*(?:,|and|or|&)\s+(?:[A-Z][\w'’\-]*\s+){1,3}"
+    r"(?:provinces|states|regions|governorates|districts|counties|oblasts|prefectures)\b"
+)
 _BEFORE_ADMIN = re.compile(rf"\b(?:{_ADMIN_WORDS})\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _BEFORE_CITY = re.compile(rf"\b(?:{_CITY_WORDS})\s+of\s+$", re.IGNORECASE)
 _TRAILING_ADMIN = re.compile(rf"\s+(?:{_ADMIN_WORDS})$", re.IGNORECASE)
@@ -549,7 +553,11 @@ def _proximity(c: Candidate, points: list[tuple[float, float, float]]) -> float:
 def _context_hint(text: str, start: int, end: int) -> Hint | None:
     after = text[end : end + 30]
     before = text[max(0, start - 30) : start]
-    if _AFTER_ADMIN.match(after) or _BEFORE_ADMIN.search(before):
+    if (
+        _AFTER_ADMIN.match(after)
+        or _BEFORE_ADMIN.search(before)
+        or _AFTER_ADMIN_LIST.match(text[end : end + 60])
+    ):
         return "admin"
     if _AFTER_CITY.match(after) or _BEFORE_CITY.search(before):
         return "city"

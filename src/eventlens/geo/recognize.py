@@ -84,6 +84,13 @@ _TYPE_AFTER = re.compile(
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _CONNECTORS = frozenset({"of", "de", "del", "la", "el", "al", "upon", "on", "the", "and"})
 _MAX_NGRAM = 5
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_TOWNS = frozenset({"city", "locality"})
+_TRAILING_CITY_WORD = re.compile(r"\s+[Cc]ity$")
+_QUALIFIER = re.compile(
+    r"(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|Northern|Southern|"
+    r"Eastern|Western|Central|Upper|Lower|Greater|Historic|Downtown|Metro|Old)\s+"
+)
 _COMMA_NAME = re.compile(r"\s*,\s*([A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,2})")
 _NORP_TYPE = re.compile(r"\s+(?:province|provinces|state|region|governorate|district)$", re.I)
 
@@ -155,6 +162,10 @@ class _Recognizer:
         self.spans: list[tuple[int, int]] = []
         self.covered = bytearray(len(text))
         self.in_entity = bytearray(len(text))
+        self.tagged_places: set[str] = set()
+        self.entity_spans: list[tuple[int, int, str]] = (
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents] if doc is not None else []
+        )
         self.tokens = self._tokens()
 
     def _tokens(self) -> list[_Token]:
@@ -185,11 +196,74 @@ class _Recognizer:
 
     def add(self, start: int, end: int) -> None:
         start, end = _trim(self.text, start, end)
+        start, end = self._core(start, end)
+        # "W.Va" + "." : spaCy leaves an abbreviation's last period outside
+        abbreviation = "." in self.text[start:end] and self.text[end : end + 1] == "."
+        if abbreviation and self.g.lookup(self.text[start : end + 1]):
+            end += 1
         if end <= start or any(self.covered[start:end]):
             return
         self.spans.append((start, end))
         for i in range(start, end):
             self.covered[i] = 1
+
+    def _core(self, start: int, end: int) -> tuple[int, int]:
+        """The place name inside "Northeast Georgia", "Historic Dublin", "Fargo City".
+
+        A leading direction or qualifier, or a trailing "City", is dropped when
+        the gazetteer knows the rest and not the whole ("Kansas City" stays).
+        """
+        raw = self.text[start:end]
+        if self.g.lookup(raw):
+            m = _TRAILING_CITY_WORD.search(raw)
+            if not m:
+                return start, end
+            whole = max(
+                (c.population for c in self.g.lookup(raw) if c.feature in _TOWNS), default=0
+            )
+            part = max(
+                (c.population for c in self.g.lookup(raw[: m.start()]) if c.feature in _TOWNS),
+                default=-1,
+            )
+            return (start, start + m.start()) if part >= whole else (start, end)
+        m = _QUALIFIER.match(raw)
+        if m and self.g.lookup(raw[m.end() :]):
+            return start + m.end(), end
+        m = _TRAILING_CITY_WORD.search(raw)
+        if m and self.g.lookup(raw[: m.start()]):
+            return start, start + m.start()
+        return start, end
+
+    def propagate(self) -> None:
+        """One sense per document: every other capitalised mention of a recognised name."""
+        names = {
+            n
+            for n in self.tagged_places
+            if len(n) > 2
+            and n[:1].isupper()
+            and "." not in n
+            and not self.g.is_demonym(n)
+            and _strong(self.g.lookup(n), min_population=1000)
+        }
+        if not names:
+            return
+        pattern = re.compile(
+            r"(?<![\w.])("
+            + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            + r")(?:['’]s)?(?![\w])"
+        )
+        for m in pattern.finditer(self.text):
+            s, e = m.start(1), m.end(1)
+            if any(self.covered[s:e]) or self._in_person_name(s, e):
+                continue
+            self.add(s, e)
+
+    def _in_person_name(self, start: int, end: int) -> bool:
+        """Inside a multi-word PERSON entity ("Tom Jackson")."""
+        for es, ee, label in self.entity_spans:
+            if label == "PERSON" and es <= start and end <= ee and (es, ee) != (start, end):
+                return True
+        return False
 
     def locative_before(self, start: int, *, weak: bool = False) -> bool:
         """A preposition such as "in" or "near" (with ``weak``, also "to", "of") before."""
@@ -218,7 +292,7 @@ class _Recognizer:
         return bool(_TYPE_AFTER.match(self.text[end : end + 20]))
 
     def is_demonym(self, start: int, end: int) -> bool:
-        return self.g.demonym_country(self.text[start:end]) is not None
+        return self.g.is_demonym(self.text[start:end])
 
     def placey(self, start: int, end: int, *, min_population: int) -> bool:
         """A gazetteer name in a place context."""
@@ -248,6 +322,7 @@ class _Recognizer:
                 if self.is_demonym(start, end) and not _strong(self.lookup(start, end)):
                     continue
                 self.add(start, end)
+                self.tagged_places.add(self.text[start:end])
             elif label in _MAYBE_LABELS:
                 self.maybe_entity(start, end, label)
 
@@ -290,10 +365,10 @@ class _Recognizer:
                     return
 
     def _org_place(self, start: int, end: int) -> bool:
-        raw = self.text[start:end].rstrip(".")
+        raw = _POSSESSIVE_END.sub("", self.text[start:end].rstrip("."))
         if not raw[:1].isupper() or name_key(raw) in self.not_places:
             return False
-        if self.g.demonym_country(raw):
+        if self.g.is_demonym(raw):
             return False
         strong = _strong(self.g.lookup(raw), min_population=2000)
         return bool(strong)
@@ -383,4 +458,5 @@ def recognize(
     r = _Recognizer(text, doc, gazetteer, not_places, toponyms_in_orgs)
     r.entities()
     r.gazetteer_scan()
+    r.propagate()
     return sorted(r.spans)
