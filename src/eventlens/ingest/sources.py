@@ -223,7 +223,7 @@ class SourceReader:
                 yield data
                 return
             yield from self._fetch_all(
-                _Request(url, o) for o, url in iter_url_list(decode_body(data, None), origin)
+                _Request(url, url) for _o, url in iter_url_list(decode_body(data, None), origin)
             )
         else:
             yield from self._articles([origin], kind if kind != "auto" else None)
@@ -342,7 +342,7 @@ class SourceReader:
             yield from self._feed(body, url, base_source=host_of(url))
         elif kind == "urls":
             yield from self._fetch_all(
-                _Request(u, o) for o, u in iter_url_list(fetched.text(), url)
+                _Request(u, u) for _o, u in iter_url_list(fetched.text(), url)
             )
         else:
             yield self._article_from(req, fetched)
