@@ -225,3 +225,26 @@ def test_source_country_is_context(geoparser: Geoparser) -> None:
     (india,) = geoparser.resolve_spans(text, [(19, 28)], countries=["IND"])
     assert pk.country == "PAK"
     assert india.country == "IND"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # spaCy's small model tags Izmir as a person here
+        ("Police detained three suspects in Izmir on Monday.", {"Izmir": ("city", "TUR")}),
+        (
+            "Two soldiers were killed in clashes in Hakkari and Sirnak provinces.",
+            {"Hakkari": ("admin1", "TUR"), "Sirnak": ("admin1", "TUR")},
+        ),
+        (
+            "A suicide bomber struck a market in Maiduguri, Borno State.",
+            {"Maiduguri": ("city", "NGA"), "Borno State": ("admin1", "NGA")},
+        ),
+        ("Turkish and Syrian officials met.", {}),
+    ],
+)
+def test_parse_with_spacy(
+    geoparser: Geoparser, nlp: Any, text: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    got = {p.text: (p.feature, p.country) for p in geoparser.parse(text, nlp(text))}
+    assert got == expected

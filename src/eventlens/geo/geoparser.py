@@ -449,7 +449,7 @@ class _Context:
         lat = np.radians(np.array([c.lat for _, c in cands]))
         lon = np.radians(np.array([c.lon for _, c in cands]))
         self.gw = np.array([1.0 + math.log(len(g.spans)) for g in groups])
-        self.pointlike = [c.feature in ("city", "locality", "admin2") for _, c in cands]
+        self.pointlike = [c.feature in ("city", "locality", "admin2", "admin1") for _, c in cands]
         n = len(cands)
         if len(groups) > 1 and n > 0:
             dlat = lat[:, None] - lat[None, :]
