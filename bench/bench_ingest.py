@@ -1,0 +1,198 @@
+"""Ingest, store and export speed (prints figures; asserts nothing).
+
+    .venv/bin/python bench/bench_ingest.py [--n 5000] [--workers 1 2] [--work DIR]
+
+Builds a JSONL corpus of ``--n`` articles, then, each through the real CLI
+in a fresh process (model loading included, as a user would see it):
+
+1. ``eventlens ingest corpus.jsonl --db DB --workers W`` for each ``W``:
+   articles/s, and the scaling ratio against the first ``W``;
+2. the same command again on the first store: the rate of a re-run that
+   finds everything unchanged;
+3. store size per 1,000 events (SQLite file after a WAL checkpoint);
+4. ``eventlens export events|stories`` in every format: rows/s.
+
+The corpus: the NGEC synthetic news stories (``../shared/train/ngec-synthetic``,
+4,500 stories written by a language model, marked synthetic; MIT) when
+present, cycled and paired to reach ``--n`` distinct articles; otherwise the
+report texts of the bundled dedup set, three to an article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SYNTHETIC = ROOT.parent / "shared/train/ngec-synthetic/gpt_synthetic_events_2023-10-19_19.csv.zip"
+
+
+def synthetic_texts() -> list[tuple[str, str, str]] | None:
+    """(title, source, text) of the synthetic corpus, or None when it is absent."""
+    if not SYNTHETIC.exists():
+        return None
+    with zipfile.ZipFile(SYNTHETIC) as z:
+        name = z.namelist()[0]
+        with z.open(name) as f:
+            rows = list(csv.DictReader(io.TextIOWrapper(f, "utf-8")))
+    return [(r["title"], r["source"], r["text"]) for r in rows if r.get("text")]
+
+
+def bundled_texts() -> list[tuple[str, str, str]]:
+    sys.path.insert(0, str(ROOT / "src"))
+    from eventlens.evaluate.dedup import load_set
+
+    reps = load_set()
+    out = []
+    for i in range(0, len(reps) - 2):
+        texts = [reps[i + k].report.event.evidence.text for k in range(3)]
+        out.append((reps[i].cluster, reps[i].report.source or "", " ".join(texts)))
+    return out
+
+
+def corpus(n: int) -> Iterator[dict[str, str]]:
+    """``n`` distinct JSONL articles."""
+    texts = synthetic_texts() or bundled_texts()
+    m = len(texts)
+    for i in range(n):
+        title, source, text = texts[i % m]
+        if i >= m:  # a second pass: pair with another story, so every article is new
+            text = text + "\n\n" + texts[(i * 31 + 7) % m][2]
+        yield {
+            "id": f"bench-{i:06d}",
+            "title": title,
+            "source": source,
+            "published": "2023-10-19",
+            "text": text,
+        }
+
+
+def run(cmd: list[str]) -> tuple[float, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    dt = time.perf_counter() - t0
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
+    return dt, p.stdout + p.stderr
+
+
+def show(cmd: list[str]) -> str:
+    return " ".join(
+        ["eventlens", *cmd[3:]] if cmd[:3] == [sys.executable, "-m", "eventlens.cli"] else cmd
+    )
+
+
+def db_size(db: Path) -> int:
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return db.stat().st_size
+
+
+def counts(db: Path) -> tuple[int, int, int]:
+    con = sqlite3.connect(db)
+    try:
+        a = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        e = con.execute("SELECT count(*) FROM events").fetchone()[0]
+        s = con.execute("SELECT count(*) FROM stories WHERE n_reports > 0").fetchone()[0]
+    finally:
+        con.close()
+    return a, e, s
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--work", type=Path, default=None, help="keep files here (default: a temp dir)")
+    args = ap.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="eventlens-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    src = work / "corpus.jsonl"
+    with src.open("w", encoding="utf-8") as f:
+        for obj in corpus(args.n):
+            f.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    size_mb = src.stat().st_size / 1e6
+    kind = "NGEC synthetic" if synthetic_texts() else "bundled dedup set"
+    print(f"corpus: {args.n} articles, {size_mb:.1f} MB ({kind})")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"machine: {os.cpu_count()} CPUs (load average {load:.1f}), Python {sys.version.split()[0]}"
+    )
+    cli = [sys.executable, "-m", "eventlens.cli"]
+    rates: dict[int, float] = {}
+    first_db: Path | None = None
+    for w in args.workers:
+        db = work / f"w{w}.db"
+        for p in work.glob(f"w{w}.db*"):
+            p.unlink()
+        cmd = [*cli, "-q", "ingest", str(src), "--db", str(db), "--workers", str(w)]
+        dt, out = run(cmd)
+        rates[w] = args.n / dt
+        m = re.search(r"\((\d+(?:\.\d+)?)/s\)", out)
+        a, e, s = counts(db)
+        plural = "s" if w > 1 else ""
+        print(
+            f"\ningest, {w} worker{plural}: {dt:.1f} s wall, {rates[w]:.1f} articles/s "
+            f"(as the command reports it: {m.group(1) if m else '?'}/s)"
+        )
+        print(f"  {a} articles, {e} events, {s} stories")
+        print(f"  $ {show(cmd)}")
+        first_db = first_db or db
+    base = args.workers[0]
+    for w in args.workers[1:]:
+        print(f"scaling {w} vs {base} workers: {rates[w] / rates[base]:.2f}x")
+    assert first_db is not None
+    cmd = [*cli, "-q", "ingest", str(src), "--db", str(first_db)]
+    dt, _ = run(cmd)
+    print(
+        f"\nre-ingest, nothing changed: {dt:.1f} s, {args.n / dt:.0f} articles/s\n  $ {show(cmd)}"
+    )
+    a, e, s = counts(first_db)
+    size = db_size(first_db)
+    print(
+        f"\nstore: {size / 1e6:.1f} MB for {e} events ({a} articles with clean text, {s} stories): "
+        f"{size / max(e, 1) * 1000 / 1e6:.2f} MB per 1,000 events"
+    )
+    print()
+    for what in ("events", "stories"):
+        for fmt in ("csv", "jsonl", "geojson", "parquet"):
+            out_path = work / f"{what}.{fmt}"
+            cmd = [
+                *cli,
+                "export",
+                what,
+                "--db",
+                str(first_db),
+                "--format",
+                fmt,
+                "-o",
+                str(out_path),
+            ]
+            wall, log = run(cmd)
+            m = re.search(r"exported (\d+) \w+ .* in (\d+(?:\.\d+)?) s", log)
+            rows, dt = (int(m.group(1)), float(m.group(2))) if m else (0, wall)
+            print(
+                f"export {what:7} {fmt:8} {rows / max(dt, 1e-9):8.0f} rows/s "
+                f"({rows} rows in {dt:.2f} s; {wall:.1f} s with start-up; "
+                f"{out_path.stat().st_size / 1e6:.1f} MB)  $ {show(cmd)}"
+            )
+    print(f"\nfiles in {work}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
