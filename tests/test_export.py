@@ -297,3 +297,10 @@ def _now() -> Any:
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+def test_reading_commands_do_not_create_a_store(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    assert main(["export", "--db", str(missing)]) == 2
+    assert main(["failures", "--db", str(missing)]) == 2
+    assert not missing.exists()

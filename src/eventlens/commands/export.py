@@ -162,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
         article_id=args.article,
     )
     t0 = time.perf_counter()
-    with Store.open(args.db) as store:
+    with Store.open(args.db, create=False) as store:
         if args.output is None:
             stats = export(
                 store,

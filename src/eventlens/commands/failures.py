@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from eventlens.store import Store
 
-    with Store.open(args.db) as store:
+    with Store.open(args.db, create=False) as store:
         rows = list(store.failures(stage=args.stage, limit=args.limit))
     out = sys.stdout
     if args.format == "jsonl":

@@ -14,11 +14,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.engine import make_url
 
 from eventlens.dedup import DEFAULT_PARAMS, DedupParams
+from eventlens.errors import UsageError
 from eventlens.model import Article, Event
 from eventlens.store.engine import lock_for_write, make_engine, migrate, resolve_url
 from eventlens.store.query import (
@@ -112,10 +115,23 @@ class Store:
         self.stories = StoryQuery(self.engine)
 
     @classmethod
-    def open(cls, db: str | None = None, *, params: DedupParams = DEFAULT_PARAMS) -> Store:
+    def open(
+        cls, db: str | None = None, *, params: DedupParams = DEFAULT_PARAMS, create: bool = True
+    ) -> Store:
         """Open (creating and migrating as needed) the store ``db`` names:
-        a path, a URL, or None for ``$EVENTLENS_DB`` or ``./eventlens.db``."""
-        return cls(resolve_url(db), params=params)
+        a path, a URL, or None for ``$EVENTLENS_DB`` or ``./eventlens.db``.
+
+        With ``create=False`` a SQLite file that does not exist is a
+        :class:`UsageError` (reading commands should not leave empty stores behind).
+        """
+        url = resolve_url(db)
+        if not create:
+            sa_url = make_url(url)
+            path = sa_url.database
+            local = sa_url.get_backend_name() == "sqlite" and path and path != ":memory:"
+            if local and not Path(path or "").exists():
+                raise UsageError(f"no event store at {path} (run eventlens ingest first)")
+        return cls(url, params=params)
 
     @property
     def dialect(self) -> str:
