@@ -25,6 +25,11 @@
     threatened: "an actor threatened it", warned: "a third party warned of it",
     denied: "reported as not having happened", hypothetical: "conditional or speculative"
   };
+  // Where markers overlap, the rarer statuses an analyst looks for stay on top.
+  var STATUS_RISE = {
+    occurred: 0, hypothetical: 100, denied: 200, warned: 300, threatened: 400,
+    planned: 500, attempted: 600, foiled: 700
+  };
   var SVG = "http://www.w3.org/2000/svg";
   var FILTER_KEYS = ["date_from", "date_to", "country", "event_type", "actor", "q", "min_confidence"];
   var PAGE = 100;
@@ -336,7 +341,7 @@
             icon.options.iconAnchor = [sz / 2 - r * Math.cos(a), sz / 2 - r * Math.sin(a)];
           }
           var m = L.marker([g.lat, g.lon], {
-            icon: icon, keyboard: true, riseOnHover: true,
+            icon: icon, keyboard: true, riseOnHover: true, zIndexOffset: STATUS_RISE[g.status] || 0,
             title: g.ids.length + " × " + g.type + " (" + g.status + ")"
           });
           m.on("click", function () { openMarker(m, g); });
