@@ -354,8 +354,15 @@ def test_reingest_adds_nothing_and_a_changed_file_replaces_its_events(
     files = write_articles(tmp_path / "in", 8)
     (tmp_path / "in" / "broken.jsonl").write_text('{"id": "x", "text": "ok"}\n{not json}\n')
     with Store.open(str(tmp_path / "s.db")) as store:
-        first = ingest([str(tmp_path / "in")], store, pipeline=pipeline)
+        seen: list[tuple[int, int, int]] = []
+        first = ingest(
+            [str(tmp_path / "in")],
+            store,
+            pipeline=pipeline,
+            on_progress=lambda s: seen.append((s.articles, s.new, s.failed)),
+        )
         assert (first.new, first.unchanged, first.changed) == (9, 0, 0)
+        assert seen == sorted(seen) and seen[-1] == (10, 9, 1)  # the progress bar's feed
         assert first.failed == 1 and first.events > 0
         before = snapshot(tmp_path / "s.db")
         stories_before = store.totals().stories
@@ -543,3 +550,15 @@ def test_ingest_into_postgresql(tmp_path: Path, pipeline: Pipeline) -> None:
             assert totals.events == first.events
     finally:
         next(gen, None)
+
+
+@pytest.mark.slow
+def test_pipeline_ships_to_workers_as_settings_only(pipeline: Pipeline) -> None:
+    import pickle
+
+    from eventlens.ingest.dask_runner import PipelinePlugin
+
+    # Warmed up (models loaded), it still pickles small: workers load their own.
+    assert len(pickle.dumps(pipeline)) < 5_000
+    plugin = pickle.loads(pickle.dumps(PipelinePlugin(pipeline)))
+    assert plugin.pipeline.settings == pipeline.settings
