@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Install and start a PostgreSQL server for the store tests, from Debian's
-# packages, and print the URL the tests read from EVENTLENS_TEST_PG:
+# packages, and print the shell line that hands its URL to the tests:
 #
-#     export EVENTLENS_TEST_PG="$(scripts/ci_services.sh)"
+#     eval "$(scripts/ci_services.sh)"    # sets EVENTLENS_TEST_PG=postgresql://...
 #
-# Everything else goes to stderr.  Needs root (CI containers run as root).
+# (.ci/run does this.)  Only that line goes to stdout; the rest to stderr.  Needs root (CI containers run as root).
 # Idempotent: a server already answering on the port is reused.
 # Environment: PGPORT (default 54329), PGDATA_DIR (default /tmp/eventlens-pg).
 set -euo pipefail
@@ -53,4 +53,4 @@ if [ "$(psql_pg -c "SELECT 1 FROM pg_database WHERE datname='${DB}'")" != "1" ];
     psql_pg -c "CREATE DATABASE ${DB} OWNER ${USER_NAME}" >&2
 fi
 log "ready: ${URL}"
-echo "${URL}"
+echo "export EVENTLENS_TEST_PG='${URL}'"
