@@ -8,4 +8,4 @@ if [ -x /usr/bin/chromium ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update >&2
-apt-get install -y --no-install-recommends chromium >&2
+apt-get install -y chromium >&2

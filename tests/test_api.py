@@ -421,7 +421,7 @@ def test_serve_refuses_a_missing_store(tmp_path: Path, capsys: pytest.CaptureFix
     from eventlens.cli import main
 
     assert main(["serve", "--db", str(tmp_path / "nothing.db")]) == 2
-    assert "no store" in capsys.readouterr().err
+    assert "store at" in capsys.readouterr().err
     assert not (tmp_path / "nothing.db").exists()
 
 

@@ -6,7 +6,6 @@ import argparse
 import ipaddress
 import logging
 import sys
-from pathlib import Path
 from typing import Any
 
 from eventlens.errors import UsageError
@@ -57,25 +56,18 @@ def _is_loopback(host: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from eventlens.store import Store, resolve_url
+    from eventlens.store import Store
     from eventlens.web import WebSettings, create_app
 
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be 1..65535, not {args.port}")
-    url = resolve_url(args.db)
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        if not path.exists():
-            raise UsageError(
-                f"no store at {path}: create one with `eventlens ingest --db {path} …`"
-            )
     settings = WebSettings(tile_url=args.tile_url, tile_attribution=args.tile_attribution)
     if not _is_loopback(args.host):
         log.warning(
             "listening on %s: the store is readable by anyone who can reach this address",
             args.host,
         )
-    with Store.open(url) as store:
+    with Store.open(args.db, create=False) as store:
         app = create_app(store, settings)
         totals = store.totals()
         if not args.quiet:

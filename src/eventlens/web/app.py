@@ -36,13 +36,11 @@ from eventlens.web.models import (
     ArticleDetail,
     ArticleOut,
     ArticleRef,
-    CountRow,
     CountsResult,
     ErrorOut,
     EventDetail,
     EventPage,
     MetaOut,
-    PointOut,
     PointsResult,
     StoryDetail,
     StoryPage,
@@ -58,7 +56,7 @@ from eventlens.web.params import (
     invalid,
     story_filter,
 )
-from eventlens.web.queries import Queries, WebFilter, count_split, date_span, points
+from eventlens.web.queries import Queries, WebFilter, date_span, grouped_counts, points
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +323,13 @@ def api_router(store: Store, queries: Queries, settings: WebSettings) -> APIRout
         pts, n = points(queries.events, f, limit)
         return {
             "points": [
-                PointOut(id=p.id, lat=p.lat, lon=p.lon, event_type=p.event_type, status=p.status)
+                {
+                    "id": p.id,
+                    "lat": p.lat,
+                    "lon": p.lon,
+                    "event_type": p.event_type,
+                    "status": p.status,
+                }
                 for p in pts
             ],
             "total": n,
@@ -374,20 +378,25 @@ def _article(a: Any) -> dict[str, Any]:
 
 
 def _counts(q: Any, f: WebFilter, by: str, split: str | None) -> dict[str, Any]:
-    total = q.count(f)
-    rows: list[CountRow] = []
-    if split is None:
-        rows = [CountRow(key=_key(k), n=n) for k, n in q.count_by(by, f)]
-    else:
-        merged: dict[str, dict[str, int]] = {}
-        for k, s, n in count_split(q, by, split, f):
-            merged.setdefault(_key(k), {})[_key(s)] = n
-        rows = [CountRow(key=k, n=sum(v.values()), split=v) for k, v in merged.items()]
+    groups = grouped_counts(q, [by] if split is None else [by, split], f)
+    total = sum(n for _, n in groups)
+    merged: dict[str, dict[str, Any]] = {}
+    for keys, n in groups:
+        if keys[0] is None:
+            continue
+        k = _key(keys[0])
+        row = merged.get(k)
+        if row is None:
+            row = merged[k] = {"key": k, "n": 0, "split": None if split is None else {}}
+        row["n"] += n
+        if split is not None and keys[1] is not None:
+            row["split"][_key(keys[1])] = n
+    rows = list(merged.values())
     return {
         "by": by,
         "split": split,
         "total": total,
-        "unknown": total - sum(r.n for r in rows),
+        "unknown": total - sum(r["n"] for r in rows),
         "counts": rows,
     }
 

@@ -5,7 +5,8 @@ without SQL strings and without touching the store:
 
 - an ``actor`` filter (actor or recipient name or text contains a value),
   through :class:`WebFilter` and the query classes' condition hook;
-- counts split by a second key (a timeline stacked by status);
+- counts by one or two keys (a timeline stacked by status) in one pass,
+  on the table alone (the events' join to their articles only adds columns);
 - compact map points, the date span of a selection.
 
 Every statement starts from ``Query.select(filter)``, so a filter means the
@@ -81,20 +82,28 @@ class Queries:
         return cls(WebEventQuery(engine), WebStoryQuery(engine))
 
 
-def count_split(q: Query[Any], by: str, split: str, f: Filter) -> list[tuple[Any, Any, int]]:
-    """Counts per (``by``, ``split``) pair, e.g. per week and status.
+def _where(q: Query[Any], f: Filter) -> ColumnElement[bool] | None:
+    """The WHERE clause of ``q.select(f)``: the query's own rule (stories with
+    reports) and the filter, to apply to its table alone.  Every condition is
+    on the table's own columns (or a subquery), so the events' join to their
+    articles (which only adds columns; every event has its article) is not
+    needed to count: counts then run on the table and its indexes."""
+    return q.select(f).whereclause
 
-    Rows whose ``by`` or ``split`` key is unknown are left out; ascending keys.
-    """
-    inner = q.select(f).where(q.table.c[by].is_not(None), q.table.c[split].is_not(None))
-    sub = inner.subquery()
-    stmt = (
-        select(sub.c[by], sub.c[split], func.count())
-        .group_by(sub.c[by], sub.c[split])
-        .order_by(sub.c[by], sub.c[split])
-    )
+
+def grouped_counts(q: Query[Any], keys: list[str], f: Filter) -> list[tuple[tuple[Any, ...], int]]:
+    """Counts of the selection per combination of ``keys`` (unknown keys
+    included, as None), in one statement: one pass over the selection gives
+    the counts, the total and the number whose key is unknown."""
+    t = q.table
+    cols = [t.c[k] for k in keys]
+    stmt = select(*cols, func.count()).select_from(t)
+    where = _where(q, f)
+    if where is not None:
+        stmt = stmt.where(where)
+    stmt = stmt.group_by(*cols).order_by(*cols)
     with q.engine.connect() as conn:
-        return [(k, s, int(n)) for k, s, n in conn.execute(stmt)]
+        return [(tuple(r[:-1]), int(r[-1])) for r in conn.execute(stmt)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,19 +118,17 @@ class Point:
 def points(q: Query[Any], f: Filter, limit: int) -> tuple[list[Point], int]:
     """Up to ``limit`` located rows, newest first, and how many are located in all."""
     t = q.table
-    located = q.select(f).where(t.c.lat.is_not(None), t.c.lon.is_not(None)).subquery()
+    located: list[ColumnElement[bool]] = [t.c.lat.is_not(None), t.c.lon.is_not(None)]
+    where = _where(q, f)
+    if where is not None:
+        located.append(where)
     rows_stmt = (
-        select(
-            located.c.id,
-            located.c.lat,
-            located.c.lon,
-            located.c.event_type,
-            located.c.status,
-        )
-        .order_by(located.c.sort_date.desc(), located.c.id.desc())
+        select(t.c.id, t.c.lat, t.c.lon, t.c.event_type, t.c.status)
+        .where(*located)
+        .order_by(t.c.sort_date.desc(), t.c.id.desc())
         .limit(limit)
     )
-    n_stmt = select(func.count()).select_from(located)
+    n_stmt = select(func.count()).select_from(t).where(*located)
     with q.engine.connect() as conn:
         rows = [Point(r.id, r.lat, r.lon, r.event_type, r.status) for r in conn.execute(rows_stmt)]
         n = int(conn.execute(n_stmt).scalar_one())
@@ -130,7 +137,11 @@ def points(q: Query[Any], f: Filter, limit: int) -> tuple[list[Point], int]:
 
 def date_span(q: Query[Any], f: Filter) -> tuple[date | None, date | None]:
     """The first and last known day of the selection."""
-    sub = q.select(f).where(q.table.c.day.is_not(None)).subquery()
+    day = q.table.c.day
+    stmt = select(func.min(day), func.max(day)).where(day.is_not(None))
+    where = _where(q, f)
+    if where is not None:
+        stmt = stmt.where(where)
     with q.engine.connect() as conn:
-        lo, hi = conn.execute(select(func.min(sub.c.day), func.max(sub.c.day))).one()
+        lo, hi = conn.execute(stmt).one()
     return lo, hi
