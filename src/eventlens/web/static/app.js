@@ -120,6 +120,9 @@
     return p;
   }
 
+  // Sources that say they are synthetic (the bundled samples) stand out.
+  function sourceClass(source) { return /synthetic/i.test(source || "") ? "synthetic" : "muted"; }
+
   function typeColour(t) { return TYPE_COLOURS[t] || "#555"; }
 
   function actorName(a) { return a ? (a.name || a.text) : null; }
@@ -295,16 +298,27 @@
     });
   }
 
+  var iconCache = {};
+
+  // Marker icons are built once per look (type, status, size, label) and cloned.
   function markerIcon(type, status, n) {
     var size = Math.round(18 + Math.min(10, 3 * Math.log2(n)));
-    var wrap = el("div", { dataset: { status: status, type: type, n: String(n) } });
-    var s = statusShape(status, typeColour(type), size);
-    if (n > 1) {
-      var t = svgEl("text", { x: 0, y: 3.5, "text-anchor": "middle", "class": "n" });
-      t.textContent = n > 99 ? "99+" : String(n);
-      if (status === "occurred") s.appendChild(t);
+    var label = n > 1 && status === "occurred" ? (n > 99 ? "99+" : String(n)) : "";
+    var key = type + "|" + status + "|" + size + "|" + label;
+    var proto = iconCache[key];
+    if (!proto) {
+      proto = el("div", { dataset: { status: status, type: type } });
+      var s = statusShape(status, typeColour(type), size);
+      if (label) {
+        var t = svgEl("text", { x: 0, y: 3.5, "text-anchor": "middle", "class": "n" });
+        t.textContent = label;
+        s.appendChild(t);
+      }
+      proto.appendChild(s);
+      iconCache[key] = proto;
     }
-    wrap.appendChild(s);
+    var wrap = proto.cloneNode(true);
+    wrap.dataset.n = String(n);
     return L.divIcon({
       html: wrap, className: "ev-marker status-" + status + " type-" + type,
       iconSize: [size, size], iconAnchor: [size / 2, size / 2]
@@ -314,6 +328,7 @@
   function refreshMap(gen) {
     return api("/api/map/events", filterParams({ limit: "5000" })).then(function (res) {
       if (gen !== state.generation) return;
+      var t0 = performance.now();
       markerLayer.clearLayers();
       // One marker per place, type and status, with the number of events it stands for.
       var groups = {};
@@ -349,6 +364,7 @@
         });
       });
       updateLegendTypes(Object.keys(types).sort());
+      performance.measure("eventlens:map-draw", { start: t0 });
       var note = res.truncated ? " (map shows the newest " + res.points.length + " of " + res.total + " located)" : "";
       document.getElementById("map").dataset.points = String(res.points.length);
       return note;
@@ -383,6 +399,7 @@
       who ? el("div", { text: who }) : null,
       el("div", { "class": "muted", text: placeName(ev.location) }),
       el("blockquote", { "class": "evidence-quote", text: ev.evidence.text }),
+      it.article.source ? el("div", { "class": sourceClass(it.article.source), text: it.article.source }) : null,
       el("div", { "class": "actions" }, [
         el("button", { type: "button", "class": "link open-article", text: "Article",
           onclick: function () { go("article", ev.article_id, ev.id); } }),
@@ -489,7 +506,7 @@
       el("td", { text: (who[0] || "?") + " → " + (who[1] || "?") }),
       el("td", { text: placeName(ev.location) }),
       el("td", { "class": "evidence", text: ev.evidence.text }),
-      el("td", { "class": /synthetic/i.test(it.article.source || "") ? "synthetic" : null, text: it.article.source || "" })
+      el("td", { "class": sourceClass(it.article.source), text: it.article.source || "" })
     ]);
     function open() { go("article", ev.article_id, ev.id); }
     tr.addEventListener("click", open);
@@ -617,7 +634,7 @@
       body.textContent = "";
       body.appendChild(el("h2", { id: "article-title", text: a.title || "(untitled article)" }));
       body.appendChild(el("div", { "class": "meta" }, [
-        a.source ? el("span", { id: "article-source", text: a.source }) : null,
+        a.source ? el("span", { id: "article-source", "class": sourceClass(a.source), text: a.source }) : null,
         a.published ? el("span", { text: "published " + a.published }) : null,
         a.url ? safeLink(a.url) : null
       ]));
@@ -717,18 +734,20 @@
         t.events + " events · " + t.stories + " stories · " + t.articles + " articles";
       buildFilters(meta);
       initMap(meta);
-      return Promise.all([
+      writeForm();
+      saveUrl();
+      route();
+      // The option lists load beside the first refresh, not before it.
+      var form = document.getElementById("filters");
+      var label = function (r) { return r.key + " (" + r.n + ")"; };
+      var options = Promise.all([
         api("/api/counts/events", new URLSearchParams({ by: "country" })),
         api("/api/counts/events", new URLSearchParams({ by: "event_type" }))
       ]).then(function (res) {
-        var form = document.getElementById("filters");
-        fillOptions(form.elements.country, res[0].counts, function (r) { return r.key + " (" + r.n + ")"; }, state.filters.country);
-        fillOptions(form.elements.event_type, res[1].counts, function (r) { return r.key + " (" + r.n + ")"; }, state.filters.event_type);
-        writeForm();
-        saveUrl();
-        route();
-        return refreshAll();
+        fillOptions(form.elements.country, res[0].counts, label, state.filters.country);
+        fillOptions(form.elements.event_type, res[1].counts, label, state.filters.event_type);
       });
+      return Promise.all([refreshAll(), options]);
     }).catch(function (e) {
       showMessage("Could not load the store: " + e.message);
       document.body.dataset.state = "error";
