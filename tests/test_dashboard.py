@@ -317,3 +317,12 @@ def test_untrusted_text_never_runs_or_changes_the_page(
     page.locator("#article-text").hover()
     page.locator("#article-text mark").first.click()
     assert page.evaluate(f"typeof {PWNED}") == "undefined"
+
+
+def test_api_docs_work_offline(page: Page, server: str) -> None:
+    """Swagger UI from the vendored bundle: every operation, nothing from outside."""
+    page.goto("/docs")
+    page.wait_for_selector(".opblock", timeout=30_000)
+    spec = api(server, "/openapi.json")
+    assert page.locator(".opblock").count() == len(spec["paths"])
+    shot(page, "api-docs")

@@ -456,6 +456,7 @@ def _docs_page() -> str:
     return """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>eventlens API</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
 </head><body><div id="swagger-ui"></div>
 <script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
