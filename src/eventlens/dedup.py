@@ -35,7 +35,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -327,7 +327,9 @@ def _stem(w: str) -> str:
     return w
 
 
+@lru_cache(maxsize=1 << 16)
 def _words(text: str) -> frozenset[str]:
+    """Content words of a text, stemmed (memoised: a pure function of ``text``)."""
     stop = stopwords()
     return frozenset(
         _stem(w)

@@ -12,12 +12,25 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from eventlens.dedup import (
     DEFAULT_PARAMS,
@@ -30,7 +43,7 @@ from eventlens.dedup import (
     report_window,
     summarize,
 )
-from eventlens.model import Article, Event, stable_id
+from eventlens.model import FEATURE_LEVELS, Article, Event, stable_id
 from eventlens.store.rows import NO_DATE, anchor_day, buckets, event_from_row, event_to_row
 from eventlens.store.schema import articles, events, failures, stories
 
@@ -39,7 +52,7 @@ log = logging.getLogger(__name__)
 SaveStatus = Literal["new", "changed", "unchanged"]
 
 # The most candidate reports one new event is compared with.
-MAX_CANDIDATES = 2000
+MAX_CANDIDATES = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +182,15 @@ def _report(row: Any) -> Report:
 
 
 def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Member]:
-    """Reports already in stories that could be the same event as ``report``."""
+    """Reports already in stories that could be the same event as ``report``.
+
+    The query keeps every report that can pass :func:`eventlens.dedup.compare`'s
+    gates and few others: same type and status, an overlapping date window,
+    and a compatible place — within the farthest distance the report's own
+    feature level allows (a bounding box), or coarser places in its country,
+    or no coordinates at all.  That keeps the work per event small however
+    many events of the same day the store holds.
+    """
     window = report_window(report, params)
     if window is None:
         return []
@@ -177,28 +198,74 @@ def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Me
     lo, hi = window[0] - slack, window[1] + slack
     undated = timedelta(days=params.undated_window_days)
     e = report.event
-    country = e.location.country if e.location else None
+    c = events.c
     stmt = (
-        select(*_REPORT_COLS)
-        .join(articles, articles.c.id == events.c.article_id)
+        select(events)
         .where(
-            events.c.event_type == e.event_type,
-            events.c.status == e.status,
-            events.c.story_id.is_not(None),
+            c.event_type == e.event_type,
+            c.status == e.status,
+            c.story_id.is_not(None),
             or_(
-                and_(events.c.date_start <= hi, events.c.date_end >= lo),
+                and_(c.date_start <= hi, c.date_end >= lo),
                 and_(
-                    events.c.date_start.is_(None),
-                    events.c.published >= lo - undated,
-                    events.c.published <= hi + undated,
+                    c.date_start.is_(None),
+                    c.published >= lo - undated,
+                    c.published <= hi + undated,
                 ),
             ),
-            or_(events.c.country == country, events.c.country.is_(None)) if country else true(),
+            _place_block(e, params),
         )
-        .order_by(events.c.sort_date.desc(), events.c.id)
+        .order_by(*_nearest_first(e), c.sort_date.desc(), c.id)
         .limit(MAX_CANDIDATES)
     )
-    return [Member(_report(row), row.story_id) for row in conn.execute(stmt)]
+    out = []
+    for row in conn.execute(stmt):
+        m = row._mapping
+        out.append(
+            Member(
+                Report(event_from_row(m), m["source"], m["published"], None, m["context"]),
+                row.story_id,
+            )
+        )
+    return out
+
+
+def _nearest_first(e: Event) -> list[ColumnElement[Any]]:
+    """When more than MAX_CANDIDATES qualify, keep the nearest (then the newest)."""
+    c = events.c
+    loc = e.location
+    if loc is None or loc.lat is None or loc.lon is None:
+        return []
+    return [
+        case((c.lat.is_(None), 1), else_=0),
+        func.abs(c.lat - loc.lat) + func.abs(c.lon - loc.lon),
+    ]
+
+
+def _place_block(e: Event, params: DedupParams) -> ColumnElement[bool]:
+    c = events.c
+    loc = e.location
+    country = loc.country if loc else None
+    same_country = or_(c.country == country, c.country.is_(None)) if country else true()
+    if loc is None or loc.lat is None or loc.lon is None:
+        return same_country
+    levels = [lvl for lvl in FEATURE_LEVELS]
+    if loc.feature in levels:
+        km = params.max_radius_factor * params.radius(loc.feature)
+        coarser_levels = levels[: levels.index(loc.feature)]
+    else:  # unknown level: the other report's level decides, so any distance may do
+        km = params.max_radius_factor * max(r for _, r in params.radius_km)
+        coarser_levels = []
+    dlat = km / 110.0
+    edge = min(89.9, abs(loc.lat) + dlat)
+    dlon = km / (111.32 * math.cos(math.radians(edge)))
+    near: ColumnElement[bool] = c.lat.between(loc.lat - dlat, loc.lat + dlat)
+    if loc.lon - dlon > -180 and loc.lon + dlon < 180:
+        near = and_(near, c.lon.between(loc.lon - dlon, loc.lon + dlon))
+    options: list[ColumnElement[bool]] = [near, c.lat.is_(None)]
+    if coarser_levels:
+        options.append(c.feature.in_(coarser_levels))
+    return and_(same_country, or_(*options))
 
 
 def _assign(
