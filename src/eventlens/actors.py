@@ -163,6 +163,8 @@ class ActorResolver:
         if sector is None and not person:
             sector = self.sector_in(wide, None) if len(sub) <= 12 else None
         country = self._country(toks, doc, start, end) or (group.country if group else None)
+        if country is None and sector in self.state_sectors:
+            country = self.place_country(doc, start, end)
         if group:
             name: str | None = group.name
         elif person:
@@ -185,6 +187,12 @@ class ActorResolver:
             code = self.country_code(doc.text[ent_start:ent_end])
             if code:
                 return code
+        return None
+
+    def place_country(self, doc: Document, start: int, end: int) -> str | None:
+        """The country of a place named inside the phrase: "Istanbul Security
+        Directorate" is Turkish.  Only for state bodies; a place in a
+        non-state actor's phrase says where it was, not whose it is."""
         for p in doc.places:
             if p.start >= start and p.end <= end and p.country:
                 return p.country

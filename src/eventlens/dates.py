@@ -15,11 +15,13 @@ import logging
 import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from eventlens.model import UNKNOWN_DATE, Document, EventDate
+from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
 from eventlens.scope import owner_of, owners
 from eventlens.settings import Settings
+from eventlens.syntax import token_at
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +190,7 @@ class Dater:
             evs = [doc.events[k] for k in idxs]
             clause_map = owners(sent, evs, lex)
             owned: dict[int, EventDate] = {}
-            shared: list[EventDate] = []
+            shared: list[tuple[Any, EventDate]] = []
             for ent in sent.ents:
                 if ent.label_ != "DATE":
                     continue
@@ -197,11 +199,11 @@ class Dater:
                     continue
                 owner = owner_of(ent.root, clause_map)
                 if owner is None:
-                    shared.append(resolved)
+                    shared.append((ent.root, resolved))
                 elif owner not in owned:
                     owned[owner] = resolved
             for local, k in enumerate(idxs):
-                found = owned.get(local) or (shared[0] if shared else None)
+                found = owned.get(local) or _shared_date(shared, doc, doc.events[k])
                 if found is None:
                     found = (
                         EventDate(published.isoformat(), "day", "publication")
@@ -211,6 +213,21 @@ class Dater:
                 dates[k] = found
         events = tuple(replace(ev, date=dates.get(k, ev.date)) for k, ev in enumerate(doc.events))
         return replace(doc, events=events)
+
+
+def _shared_date(shared: list[tuple[Any, EventDate]], doc: Document, ev: Event) -> EventDate | None:
+    """A date no event owns applies to an event in the clause it modifies:
+    "On Monday, police arrested ..." but not "... attacks, but today it has none"."""
+    if ev.trigger is None:
+        return None
+    anchor = token_at(doc.nlp, ev.trigger[0])
+    if anchor is None:
+        return None
+    for root, value in shared:
+        verb = next((h for h in (root, *root.ancestors) if h.pos_ in ("VERB", "AUX")), None)
+        if verb is not None and (verb.i == anchor.i or verb in anchor.ancestors):
+            return value
+    return None
 
 
 def make_dater(settings: Settings, resources: Resources) -> Dater:

@@ -147,7 +147,9 @@ class Merger:
         same_sentence = a.evidence.sentence == b.evidence.sentence
         # a later mention points back ("they were arrested") or adds nothing new
         second_mention = any(self._anaphoric(x, anaphors) for x in (b.actor, b.recipient)) or (
-            b.actor is None and b.recipient is None
+            b.actor is None
+            and b.recipient is None
+            and b.evidence.sentence - a.evidence.sentence <= 1
         )
         if not (same_sentence or second_mention or raid_arrest):
             return False
