@@ -32,6 +32,8 @@ class Finalizer:
             if ev.confidence < self.settings.min_confidence:
                 continue
             entry = onto.lookup(ev.event_type, ev.mode)
+            # the trigger's offset makes the id unique within the article and stable across runs
+            anchor = ev.trigger[0] if ev.trigger else ev.evidence.start
             acled = (entry.acled_event_type, entry.acled_sub_event_type)
             if ev.status != "occurred":
                 by_status = onto.status_acled.get(ev.status, (None, None))
@@ -46,7 +48,7 @@ class Finalizer:
             out.append(
                 replace(
                     ev,
-                    id=stable_id(doc.article.id, ev.event_type, ev.status, str(ev.evidence.start)),
+                    id=stable_id(doc.article.id, ev.event_type, ev.status, str(anchor)),
                     cameo_root=entry.cameo_root,
                     acled_event_type=acled[0],
                     acled_sub_event_type=acled[1],
