@@ -194,8 +194,10 @@ class Dater:
             for ent in sent.ents:
                 if ent.label_ != "DATE":
                     continue
+                if _is_deadline(ent):
+                    continue
                 resolved = resolve_expression(ent.text, published)
-                if resolved is None:
+                if resolved is None or _after(resolved, published):
                     continue
                 owner = owner_of(ent.root, clause_map)
                 if owner is None:
@@ -213,6 +215,24 @@ class Dater:
                 dates[k] = found
         events = tuple(replace(ev, date=dates.get(k, ev.date)) for k, ev in enumerate(doc.events))
         return replace(doc, events=events)
+
+
+DEADLINE_PREPS = frozenset({"by", "until", "till", "before", "through", "within"})
+
+
+def _is_deadline(ent: Any) -> bool:
+    """ "by 2050", "until March": a target or a limit, not when the event happened."""
+    root = ent.root
+    if root.dep_ == "pobj" and root.head.lower_ in DEADLINE_PREPS:
+        return True
+    return any(t.lower_ in DEADLINE_PREPS for t in ent[:1])
+
+
+def _after(d: EventDate, published: date | None) -> bool:
+    """A date after publication is a plan or a deadline, not the event's date."""
+    if published is None or d.value is None:
+        return False
+    return d.value[: len(published.isoformat())] > published.isoformat()[: len(d.value)]
 
 
 def _shared_date(shared: list[tuple[Any, EventDate]], doc: Document, ev: Event) -> EventDate | None:
