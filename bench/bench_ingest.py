@@ -13,6 +13,7 @@ in a fresh process (model loading included, as a user would see it):
 4. ``eventlens export events|stories`` in every format: rows/s.
 
 The corpus: the NGEC synthetic news stories (``../shared/train/ngec-synthetic``,
+or under ``$EVENTLENS_SHARED``;
 4,500 stories written by a language model, marked synthetic; MIT) when
 present, cycled and paired to reach ``--n`` distinct articles; otherwise the
 report texts of the bundled dedup set, three to an article.
@@ -36,7 +37,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SYNTHETIC = ROOT.parent / "shared/train/ngec-synthetic/gpt_synthetic_events_2023-10-19_19.csv.zip"
+SHARED = Path(os.environ.get("EVENTLENS_SHARED") or ROOT.parent / "shared")
+SYNTHETIC = SHARED / "train/ngec-synthetic/gpt_synthetic_events_2023-10-19_19.csv.zip"
 
 
 def synthetic_texts() -> list[tuple[str, str, str]] | None:
