@@ -76,7 +76,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--reprocess",
         action="store_true",
-        help="process articles again even when stored unchanged (new models)",
+        help="process articles again even when stored unchanged (after a change of models, "
+        "pipeline, --published or --min-confidence)",
     )
     p.add_argument(
         "--retry-failed",
