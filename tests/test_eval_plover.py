@@ -126,6 +126,14 @@ def test_top_event_type(events: list[tuple[str, float]], expected: str | None) -
     assert top_event_type([_event(t, c) for t, c in events]) == expected
 
 
+def test_a_threatened_action_counts_as_threaten() -> None:
+    from dataclasses import replace
+
+    threat = replace(_event("ASSAULT", 0.9), status="threatened")
+    assert top_event_type([_event("REQUEST", 0.5), threat]) == "THREATEN"
+    assert top_event_type([replace(threat, status="planned")]) == "ASSAULT"
+
+
 def test_read_gold_renames_and_skips_document(tmp_path: Path) -> None:
     records = [
         {"id": "D", "event": "DOCUMENT", "eventText": "documentation"},

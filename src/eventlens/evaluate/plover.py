@@ -9,8 +9,12 @@ Each sentence is run alone through an *extractor*, a callable
 ``sentence -> event type or None``:
 
 - :func:`pipeline_extractor` (the default): the full pipeline
-  (``eventlens.extract``); the sentence's type is the ``event_type`` of its
-  highest-confidence event, or None when it yields no event;
+  (``eventlens.extract``); the sentence's type is the PLOVER type of its
+  highest-confidence event, or None when it yields no event.  eventlens
+  codes a threat as the threatened action with ``status: threatened``
+  ("threatened to attack" is ASSAULT/threatened); PLOVER codes it as
+  THREATEN, with the action as its mode, so such an event counts as THREATEN
+  (:func:`plover_type`);
 - :func:`classifier_extractor` (``--classifier-only``): the statistical
   sentence classifier alone (:mod:`eventlens.classify`), which always answers.
 
@@ -214,13 +218,18 @@ def score(gold: Sequence[str], predicted: Sequence[str | None]) -> Metrics:
 # ----- extractors -----
 
 
+def plover_type(event: Event) -> str:
+    """The PLOVER type of an eventlens event: a threatened action is a THREATEN."""
+    return "THREATEN" if event.status == "threatened" else event.event_type
+
+
 def top_event_type(events: Iterable[Event]) -> str | None:
-    """The type of the highest-confidence event (the first one on a tie), or None."""
+    """The PLOVER type of the highest-confidence event (the first one on a tie), or None."""
     best: Event | None = None
     for e in events:
         if best is None or e.confidence > best.confidence:
             best = e
-    return best.event_type if best is not None else None
+    return plover_type(best) if best is not None else None
 
 
 def pipeline_extractor(pipeline: Pipeline | None = None) -> Extractor:
