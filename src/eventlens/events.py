@@ -223,6 +223,10 @@ class EventFinder:
         resolver: ActorResolver,
     ) -> Event | None:
         actor_tok, recipient_tok = roles(trig, lex)
+        if trig.sense.event_type == "ASSAULT" and _accidental(trig, actor_tok, lex):
+            return None
+        if actor_tok is not None and any(t.anchor.i == actor_tok.i for t in all_triggers):
+            actor_tok = None  # "the shooting killed two": an event is not an actor
         status = event_status(trig, sent, lex, all_triggers)
         if (
             status in ("occurred", "hypothetical")
@@ -550,8 +554,12 @@ def roles(trig: Trigger, lex: Lexicon) -> tuple[Token | None, Token | None]:
             recipient = of[0]
         elif not patient_noun and actor is None and etype not in SPEECH_ACT_TYPES:
             actor = of[0]
-    if poss is not None:
-        if patient_noun and recipient is None and poss.lower_ in ("his", "her", "their"):
+    if poss is not None and poss.ent_type_ not in ("DATE", "TIME"):
+        # "his arrest", "Mixon's arrest": the one arrested; "Turkey's arrest of": the actor
+        person = poss.lower_ in ("his", "her", "their", "its") or (
+            poss.pos_ == "PROPN" and poss.ent_type_ not in ("ORG", "GPE", "NORP")
+        )
+        if patient_noun and recipient is None and person:
             recipient = poss
         elif actor is None:
             actor = poss
@@ -584,6 +592,19 @@ def _nominal_actor(a: Token, lex: Lexicon) -> Token | None:
             ):
                 return owner
     return None
+
+
+def _accidental(trig: Trigger, actor: Token | None, lex: Lexicon) -> bool:
+    """Harm done by a crash, a storm or a fire is not an assault: "a collision
+    critically injured a woman", "two were injured in the crash"."""
+    causes = lex.non_violent_causes
+    if actor is not None and actor.lemma_.lower() in causes:
+        return True
+    for w in (trig.anchor, *trig.words):
+        for obj in prep_objects(w, "in", "by", "from", "after", "during"):
+            if obj.lemma_.lower() in causes:
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------- status
@@ -698,8 +719,10 @@ def _count_of(tok: Token | None) -> int | None:
                 return n
         if c.dep_ == "det" and c.lower_ in ("a", "an") and tok.tag_ in ("NN", "NNP"):
             return 1
-    if tok.lower_ in SINGULAR_PRONOUNS:
-        return 1
+    if tok.lower_ in SINGULAR_PRONOUNS or (
+        tok.tag_ == "NNP" and tok.ent_type_ not in ("ORG", "GPE", "NORP", "LOC", "FAC")
+    ):
+        return 1  # "him", "Mixon": one person
     return None
 
 

@@ -62,6 +62,7 @@ class Lexicon:
     violent_light_objects: MappingProxyType[str, TriggerSense]
     of_is_actor: frozenset[str]
     compound_heads: frozenset[str]
+    non_violent_causes: frozenset[str]
     status: StatusCues
     ontology: Ontology
 
@@ -81,6 +82,7 @@ class Lexicon:
             violent_light_objects=_senses(t["violent_light_objects"], "triggers.yaml"),
             of_is_actor=frozenset(t["of_is_actor"]),
             compound_heads=frozenset(t.get("compound_heads", ())),
+            non_violent_causes=frozenset(t.get("non_violent_causes", ())),
             status=StatusCues.load(),
             ontology=Ontology.load(),
         )

@@ -1,0 +1,123 @@
+"""Event detection: triggers, roles and counts on sentences written for the purpose."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eventlens import extract
+from eventlens.model import Event
+from eventlens.pipeline import Pipeline
+
+
+def one(pipeline: Pipeline, text: str, event_type: str) -> Event:
+    events = [
+        e
+        for e in extract(text, published=date(2024, 5, 6), pipeline=pipeline)
+        if e.event_type == event_type
+    ]
+    assert len(events) == 1, [(e.event_type, e.evidence.text) for e in events]
+    return events[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A four-car crash on Monday left a woman critically injured.",
+        "The collision critically injured a woman in Las Vegas.",
+        "Two people were injured in the crash near Denver.",
+        "The storm killed three people in Manila.",
+    ],
+)
+def test_accidents_are_not_assaults(pipeline: Pipeline, text: str) -> None:
+    assert not [e for e in extract(text, pipeline=pipeline) if e.event_type == "ASSAULT"]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "mode", "field", "count"),
+    [
+        ("Police arrested 15 suspects in Ankara.", "COERCE", "arrest", "arrested", 15),
+        ("Soldiers detained two journalists near Goma.", "COERCE", "arrest", "arrested", 2),
+        ("Police arrested a man in Lagos.", "COERCE", "arrest", "arrested", 1),
+        ("Gunmen killed 12 villagers in Borno.", "ASSAULT", None, "killed", 12),
+        (
+            "Twelve people were killed when gunmen attacked a bus in Kano.",
+            "ASSAULT",
+            None,
+            "killed",
+            12,
+        ),
+        ("Rebels wounded 7 soldiers near Bunia.", "ASSAULT", None, "injured", 7),
+        (
+            "Some 5,000 protesters marched in Santiago against the reform.",
+            "PROTEST",
+            "demo",
+            "participants",
+            5000,
+        ),
+    ],
+)
+def test_counts(
+    pipeline: Pipeline, text: str, event_type: str, mode: str | None, field: str, count: int
+) -> None:
+    ev = one(pipeline, text, event_type)
+    assert getattr(ev.counts, field) == count
+    if mode is not None:
+        assert ev.mode == mode
+
+
+def test_dozens_is_not_a_count(pipeline: Pipeline) -> None:
+    assert (
+        one(pipeline, "Police arrested dozens of students in Dhaka.", "COERCE").counts.arrested
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "actor_sector", "recipient_sector"),
+    [
+        ("Turkish police arrested three ISIS suspects in Izmir.", "COERCE", "COP", "REB"),
+        ("The army shelled rebel positions near Idlib.", "ASSAULT", "MIL", "REB"),
+        ("Al-Shabaab militants attacked a hotel in Mogadishu.", "ASSAULT", "REB", None),
+        ("Gendarmerie teams detained two smugglers near Van.", "COERCE", "COP", "CRM"),
+        ("Mixon's arrest came after a standoff in Oakland.", "COERCE", None, None),
+    ],
+)
+def test_roles(
+    pipeline: Pipeline,
+    text: str,
+    event_type: str,
+    actor_sector: str | None,
+    recipient_sector: str | None,
+) -> None:
+    ev = one(pipeline, text, event_type)
+    assert (ev.actor.sector if ev.actor else None) == actor_sector
+    assert (ev.recipient.sector if ev.recipient else None) == recipient_sector
+
+
+def test_possessive_of_an_arrest_is_the_one_arrested(pipeline: Pipeline) -> None:
+    ev = one(pipeline, "Mixon's arrest came after a standoff in Oakland.", "COERCE")
+    assert ev.actor is None and ev.recipient is not None and ev.recipient.text.startswith("Mixon")
+    assert ev.counts.arrested == 1
+
+
+def test_an_event_is_not_an_actor(pipeline: Pipeline) -> None:
+    ev = one(pipeline, "Saturday's shooting killed two officers in Oakland.", "ASSAULT")
+    assert ev.actor is None and ev.counts.killed == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        ("Syria says it is willing to withdraw its troops from Lebanon.", "AGREE"),
+        ("The minister urged Israel to withdraw its troops from Gaza.", "REQUEST"),
+        ("Iran refused to release the detained sailors.", "REJECT"),
+        ("Thousands demonstrated in Kirkuk calling for independence.", "PROTEST"),
+        ("The two leaders signed a treaty of friendship in Sofia.", "SUPPORT"),
+    ],
+)
+def test_plover_conventions(pipeline: Pipeline, text: str, event_type: str) -> None:
+    events = extract(text, pipeline=pipeline)
+    assert events
+    assert max(events, key=lambda e: e.confidence).event_type == event_type
