@@ -26,6 +26,7 @@ from eventlens.cli import main
 from eventlens.evaluate.dedup import load_set
 from eventlens.ingest import Fetcher, FetchError, FetchOptions, IngestOptions, ingest
 from eventlens.ingest.sources import ReadFailure, SourceReader, Unchanged, Work
+from eventlens.model import Article, Document
 from eventlens.pipeline import Pipeline
 from eventlens.settings import Settings
 from eventlens.store import Filter, Store
@@ -562,3 +563,33 @@ def test_pipeline_ships_to_workers_as_settings_only(pipeline: Pipeline) -> None:
     assert len(pickle.dumps(pipeline)) < 5_000
     plugin = pickle.loads(pickle.dumps(PipelinePlugin(pipeline)))
     assert plugin.pipeline.settings == pipeline.settings
+
+
+class DyingPipeline(Pipeline):
+    """No models: the text is the document; an article saying DIE kills its worker."""
+
+    def warm_up(self) -> None:
+        pass
+
+    def __call__(self, article: Article) -> Document:
+        if "DIE" in article.content:
+            os._exit(3)
+        return Document(article=article, text=article.content)
+
+
+def test_a_worker_that_dies_costs_only_its_document(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"{i}.txt").write_text("DIE now\n" if i == 2 else f"article {i}\n")
+    with Store.open(str(tmp_path / "d.db")) as store:
+        stats = ingest(
+            [str(folder)],
+            store,
+            options=IngestOptions(workers=2),
+            pipeline=DyingPipeline(Settings()),
+        )
+        assert (stats.new, stats.failed) == (5, 1)
+        (failure,) = list(store.failures())
+        assert failure.origin == str(folder / "2.txt")
+        assert "worker process died (exit code 3)" in failure.reason

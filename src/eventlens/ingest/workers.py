@@ -9,8 +9,9 @@ with the number of articles.
 
 - :class:`SerialRunner`: the pipeline in this process (``--workers 1``).
 - :class:`ProcessRunner`: ``N`` worker processes (``spawn``), each loading
-  the pipeline's models once; a worker that dies (killed, out of memory) is
-  replaced and the documents it held are recorded as failures.
+  the pipeline's models once; a worker that dies (killed, out of memory, a
+  crash in native code) is replaced, the document it was processing is
+  recorded as a failure and the ones queued behind it go to another worker.
 - :class:`eventlens.ingest.dask_runner.DaskRunner`: a Dask cluster.
 
 Results may come back in any order; each is written to the store on its own.
@@ -21,11 +22,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing as mp
-import queue
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
 from multiprocessing.context import SpawnProcess
 from types import TracebackType
 from typing import Any, Protocol
@@ -121,25 +122,28 @@ class SerialRunner:
         self.close()
 
 
-def _worker_main(index: int, pipeline: Pipeline, inbox: Any, outbox: Any) -> None:
-    """A worker process: load the models once, then process until told to stop."""
+def _worker_main(pipeline: Pipeline, inbox: Any, results: Connection) -> None:
+    """A worker process: load the models once, then process until told to stop.
+
+    Results go back on a pipe, written synchronously: a result sent is a
+    result received, even if the process dies the next instant.
+    """
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     try:
         pipeline.warm_up()
     except Exception as e:
-        outbox.put((index, "fatal", f"{type(e).__name__}: {e}"))
+        results.send(("fatal", f"{type(e).__name__}: {e}"))
         return
-    outbox.put((index, "ready", None))
     while True:
         work = inbox.get()
         if work is None:
             return
         try:
-            outbox.put((index, "done", process(pipeline, work)))
+            results.send(("done", process(pipeline, work)))
         except PipelineError as e:
-            outbox.put((index, "fatal", str(e)))
+            results.send(("fatal", str(e)))
             return
 
 
@@ -147,6 +151,7 @@ def _worker_main(index: int, pipeline: Pipeline, inbox: Any, outbox: Any) -> Non
 class _Slot:
     process: SpawnProcess
     inbox: Any
+    results: Connection
     held: deque[Work]
 
 
@@ -160,68 +165,77 @@ class ProcessRunner:
         self.workers = workers
         self.per_worker = per_worker
         self._ctx = mp.get_context("spawn")
-        self._outbox: Any = self._ctx.Queue()
+        self._requeued: deque[Work] = deque()
         self._slots: list[_Slot] = [self._start(i) for i in range(workers)]
 
     def _start(self, index: int) -> _Slot:
         inbox = self._ctx.Queue()
+        receiver, sender = self._ctx.Pipe(duplex=False)
         p = self._ctx.Process(
             target=_worker_main,
-            args=(index, self.pipeline, inbox, self._outbox),
+            args=(self.pipeline, inbox, sender),
             name=f"eventlens-worker-{index}",
             daemon=True,
         )
         p.start()
-        return _Slot(p, inbox, deque())
+        sender.close()  # the worker holds the only writing end: EOF when it dies
+        return _Slot(p, inbox, receiver, deque())
 
     def run(self, items: Iterable[Work]) -> Iterator[Outcome]:
         it = iter(items)
         exhausted = False
         while True:
             # Keep every worker fed, at most per_worker items each.
-            if not exhausted:
+            if not exhausted or self._requeued:
                 for slot in sorted(self._slots, key=lambda s: len(s.held)):
                     if len(slot.held) >= self.per_worker:
                         continue
-                    try:
-                        w = next(it)
-                    except StopIteration:
-                        exhausted = True
-                        break
+                    if self._requeued:
+                        w = self._requeued.popleft()
+                    else:
+                        try:
+                            w = next(it)
+                        except StopIteration:
+                            exhausted = True
+                            break
                     slot.held.append(w)
                     slot.inbox.put(w)
-            if exhausted and not any(s.held for s in self._slots):
+            if exhausted and not self._requeued and not any(s.held for s in self._slots):
                 return
-            try:
-                index, kind, payload = self._outbox.get(timeout=1.0)
-            except queue.Empty:
-                yield from self._reap()
-                continue
-            if kind == "ready":
-                continue
-            if kind == "fatal":
-                raise PipelineError(f"worker {index} failed to start: {payload}")
-            slot = self._slots[index]
-            if slot.held:
-                slot.held.popleft()
-            yield payload
+            ready = set(wait([s.results for s in self._slots], timeout=1.0))
+            for i, slot in enumerate(self._slots):
+                if slot.results not in ready:
+                    continue
+                try:
+                    kind, payload = slot.results.recv()
+                except (EOFError, OSError):
+                    yield from self._replace(i)
+                    continue
+                if kind == "fatal":
+                    raise PipelineError(f"worker {i} failed: {payload}")
+                if slot.held:
+                    slot.held.popleft()
+                yield payload
 
-    def _reap(self) -> Iterator[Outcome]:
-        """Replace dead workers; what they held becomes failures."""
-        for i, slot in enumerate(self._slots):
-            if slot.process.is_alive():
-                continue
-            code = slot.process.exitcode
-            log.warning("worker %d died (exit code %s); restarting it", i, code)
-            held = list(slot.held)
-            slot.inbox.close()
-            self._slots[i] = self._start(i)
-            for w in held:
-                yield Outcome(
-                    _light(w),
-                    error_type="WorkerDied",
-                    reason=f"worker process died (exit code {code}) while processing this document",
-                )
+    def _replace(self, i: int) -> Iterator[Outcome]:
+        """Replace a dead worker.  The document it was processing (the first it
+        held) becomes a failure; the ones queued behind it go to another worker."""
+        slot = self._slots[i]
+        slot.process.join(5)
+        code = slot.process.exitcode
+        log.warning("worker %d died (exit code %s); restarting it", i, code)
+        held = list(slot.held)
+        slot.inbox.cancel_join_thread()
+        slot.inbox.close()
+        slot.results.close()
+        self._slots[i] = self._start(i)
+        if held:
+            self._requeued.extend(held[1:])
+            yield Outcome(
+                _light(held[0]),
+                error_type="WorkerDied",
+                reason=f"worker process died (exit code {code}) while processing this document",
+            )
 
     def close(self) -> None:
         for slot in self._slots:
@@ -233,7 +247,7 @@ class ProcessRunner:
             if slot.process.is_alive():
                 slot.process.terminate()
                 slot.process.join(2)
-        self._outbox.close()
+            slot.results.close()
 
     def __enter__(self) -> ProcessRunner:
         return self
