@@ -10,7 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 SCHEMA_ID = "eventlens.event/1"
 
@@ -42,7 +42,7 @@ DatePrecision = Literal["day", "week", "month", "year"]
 DateSource = Literal["explicit", "relative", "publication", "unknown"]
 ContentType = Literal["text", "html"]
 
-EVENT_TYPES: tuple[str, ...] = (
+EventType = Literal[
     "AGREE",
     "CONSULT",
     "SUPPORT",
@@ -59,7 +59,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "MOBILIZE",
     "COERCE",
     "ASSAULT",
-)
+]
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 
 def stable_id(*parts: str, length: int = 16) -> str:

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from eventlens.errors import DocumentError, InputError
+from eventlens.formats import GEONAMES_ATTRIBUTION as ATTRIBUTION
 from eventlens.model import Article, Place
 
 OUTPUT_FORMATS = ("table", "json", "jsonl")
 GEO_PIPELINE = ("eventlens.clean.v1", "eventlens.nlp.v1", "eventlens.geo.v1")
-ATTRIBUTION = "Place coordinates from GeoNames (https://www.geonames.org), licensed CC BY 4.0."
 
 Spans = list[tuple[int, int]]
 

@@ -18,27 +18,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import Field
 
 from eventlens.errors import UsageError
+from eventlens.model import EventType
 from eventlens.web.models import Status
 from eventlens.web.queries import WebFilter
 
-EventType = Literal[
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-]
 Order = Literal["asc", "desc"]
 Period = Literal["day", "week", "month"]
 EventGroup = Literal[
