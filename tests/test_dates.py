@@ -24,6 +24,7 @@ CASES: list[tuple[str, tuple[str | None, str | None, str] | None]] = [
     ("earlier this month", ("2023-02", "month", "relative")),
     ("last year", ("2022", "year", "relative")),
     ("on Thursday", ("2023-02-02", "day", "relative")),
+    ("on Monday", ("2023-02-06", "day", "relative")),
     ("last March", ("2022-03", "month", "relative")),
     ("4 February", ("2023-02-04", "day", "explicit")),
     ("February 4, 2023", ("2023-02-04", "day", "explicit")),

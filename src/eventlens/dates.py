@@ -105,7 +105,7 @@ def _relative(t: str, pub: date | None) -> EventDate | None:
         return year(pub.year - n)
     for name, wd in WEEKDAYS.items():
         if re.search(rf"\b{name}\b", t):
-            back = (pub.weekday() - wd) % 7 or 7
+            back = (pub.weekday() - wd) % 7  # "on Saturday" in Saturday's paper: that day
             return day(pub - timedelta(days=back))
     if re.search(r"\b(last|past|previous) week\b", t):
         return day(pub - timedelta(days=7), "week")
