@@ -11,7 +11,6 @@ Span = Any  # spacy.tokens.Span
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd"})
-CLAUSE_LINKS = frozenset({"xcomp", "conj", "advcl", "pcomp", "ccomp", "acl", "relcl"})
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 
 
@@ -29,10 +28,6 @@ def heads(tok: Token) -> Iterator[Token]:
         yield cur
 
 
-def children(tok: Token, *deps: str) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
-
-
 def first_child(tok: Token, *deps: str) -> Token | None:
     for c in tok.children:
         if c.dep_ in deps:
@@ -47,10 +42,6 @@ def prep_objects(tok: Token, *preps: str) -> list[Token]:
         if p.dep_ in ("prep", "agent") and p.lower_ in preps:
             out.extend(c for c in p.children if c.dep_ == "pobj")
     return out
-
-
-def is_descendant(tok: Token, ancestor: Token) -> bool:
-    return ancestor.i == tok.i or any(h.i == ancestor.i for h in heads(tok))
 
 
 def phrase_tokens(
