@@ -19,8 +19,25 @@ Two reports can join only when
   the publication date), overlap.
 
 Reports that pass the gates are scored on four similarities (place, date,
-actors, evidence words) weighted into one score; a report joins the story
-whose members it matches best when that score reaches the threshold.
+actors, sentence words) weighted into one score; a report joins the story
+whose members it matches best on average when that score reaches the
+threshold.  Real extraction leaves gaps and noise, so the scoring is built
+to tolerate them:
+
+- what one report does not say (no place, no date, no actor, or an actor
+  that is only a number of people: "15 people") is unknown, scored
+  ``unknown_value``, never a mismatch;
+- a date that is only the publication date agrees with a date up to
+  ``publication_slack_days`` before it;
+- two actors that are only a kind ("civilians", "rebels": the sector labels
+  and ``data/dedup/generic_actors.tsv``) agree less than one named actor;
+- the words compared are those of the whole sentence, less the words that
+  announce an event of the type (the trigger lexicon: type and mode are
+  compared apart) and the two places' names (scored apart);
+- place and time alone are not evidence: two reports that share no content
+  word, no specific actor and no count lose ``no_evidence_penalty``;
+- counts never block a join (outlets disagree on tolls): equal counts add a
+  little, different ones are kept as the story's conflicting values.
 Assignment is incremental (one report at a time, as the store receives them)
 and the same code clusters the labelled evaluation set
 (:mod:`eventlens.evaluate.dedup`), so the figures measure what ingest does.
@@ -39,6 +56,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
+
+import yaml
 
 from eventlens.model import FEATURE_LEVELS, Actor, Event, EventDate, stable_id
 
@@ -59,8 +78,8 @@ class DedupParams:
     publication date (the event may have happened a day or two before).
     """
 
-    threshold: float = 0.55
-    linkage: str = "blend"
+    threshold: float = 0.40
+    linkage: str = "mean"
     """How a report scores against a story: ``max`` (best member), ``mean``
     (average over members) or ``blend`` (the average of the two)."""
     merge_threshold: float = 0.75
@@ -83,10 +102,12 @@ class DedupParams:
     undated_window_days: int = 3
     """An event without a date is compared by its article's publication date,
     give or take this many days."""
-    w_place: float = 0.25
+    w_place: float = 0.20
     w_date: float = 0.15
     w_actors: float = 0.25
-    w_text: float = 0.35
+    w_text: float = 0.40
+    unknown_value: float = 0.6
+    """What a place, date or actor pair scores when one report does not give it."""
     mode_penalty: float = 0.2
     """Taken off when both reports give a mode and the modes differ."""
     related_mode_factor: float = 0.5
@@ -96,6 +117,9 @@ class DedupParams:
     common (different sectors, names, words): who did what to whom differs."""
     same_count_bonus: float = 0.05
     """Added when both give the same number killed, injured, arrested …"""
+    no_evidence_penalty: float = 0.2
+    """Taken off when the two share no content word, no specific actor and no
+    count: only their place and time agree, and other events share those."""
 
     def radius(self, level: str | None) -> float:
         for name, km in self.radius_km:
@@ -183,12 +207,26 @@ def _slack(r: Report, params: DedupParams) -> int:
     return params.slack(d.precision) + extra
 
 
+def _publication_only(r: Report) -> bool:
+    return r.event.date.value is not None and r.event.date.source == "publication"
+
+
 def date_similarity(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> float | None:
-    """1.0 for the same day; lower as ranges widen or drift; None when incompatible."""
+    """1.0 for the same day; lower as ranges widen or drift; None when incompatible.
+
+    A date that is only the publication date says the event happened on or
+    shortly before it: another report's date up to ``publication_slack_days``
+    earlier agrees with it (scored as a day-level overlap of a short range).
+    """
     ra, rb = report_window(a, params), report_window(b, params)
     if ra is None or rb is None:
         return 0.3
     gap = max((rb[0] - ra[1]).days, (ra[0] - rb[1]).days, 0)
+    if 0 < gap <= params.publication_slack_days and (
+        (rb[0] > ra[1] and _publication_only(b)) or (ra[0] > rb[1] and _publication_only(a))
+    ):
+        # the later report only knows when it was published
+        return 0.8
     slack = max(_slack(a, params), _slack(b, params))
     if gap > slack:
         return None
@@ -260,16 +298,67 @@ def sector_groups() -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class GenericActors:
+    """Words and names of actors that name nobody in particular
+    (``data/dedup/generic_actors.tsv`` and the sector labels of ``actors.yaml``)."""
+
+    nouns: frozenset[str]
+    skip: frozenset[str]
+    classes: frozenset[str]
+
+
+@cache
+def generic_actors() -> GenericActors:
+    data = resources.files("eventlens.data")
+    text = data.joinpath("dedup/generic_actors.tsv").read_text("utf-8")
+    table: dict[str, set[str]] = defaultdict(set)
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, _, words = line.partition("\t")
+        if kind == "class":
+            table[kind].add(_norm(words))
+        else:
+            table[kind].update(w.casefold() for w in words.split())
+    actors = yaml.safe_load(data.joinpath("actors.yaml").read_text("utf-8")) or {}
+    labels = actors.get("sector_labels") or {}
+    table["class"].update(_norm(str(v)) for v in labels.values())
+    return GenericActors(
+        frozenset(table["noun"]), frozenset(table["skip"]), frozenset(table["class"])
+    )
+
+
+def _nobody_in_particular(a: Actor) -> bool:
+    """ "15 people", "at least 20 people in Konduga", "several suspects": a
+    number of people, which says nothing about who they were."""
+    g = generic_actors()
+    for m in _TOKEN.finditer(a.text):
+        w = m.group().casefold()
+        if w.isdigit() or w in g.skip:
+            continue
+        return w in g.nouns
+    return False
+
+
+def _is_class(a: Actor) -> bool:
+    return a.name is not None and _norm(a.name) in generic_actors().classes
+
+
 def _sector(a: Actor) -> str | None:
     return a.sector if a.sector and a.sector != "UNK" else None
 
 
 def _actor_similarity(a: Actor | None, b: Actor | None) -> float | None:
-    """1.0 same actor; 0.0 clearly different; None when either is unknown."""
+    """1.0 same actor; 0.0 clearly different; None when either is unknown
+    (absent, or only a number of people)."""
     if a is None or b is None:
         return None
+    if _nobody_in_particular(a) or _nobody_in_particular(b):
+        return None
     if a.name and b.name and _norm(a.name) == _norm(b.name):
-        return 1.0
+        # "civilians" and "civilians" are one kind, not one actor
+        return 0.75 if _is_class(a) else 1.0
     if a.wikidata and b.wikidata and a.wikidata == b.wikidata:
         return 1.0
     sa, sb = _sector(a), _sector(b)
@@ -290,17 +379,22 @@ def _actor_similarity(a: Actor | None, b: Actor | None) -> float | None:
     return max(score, overlap)
 
 
-def actor_similarity(a: Report, b: Report) -> tuple[float, bool]:
-    """How well the two reports' actor and recipient agree (0.5 when unknown),
-    and whether a role conflicts outright (both known, nothing in common)."""
-    scores = [
+def _role_scores(a: Event, b: Event) -> list[float]:
+    """Similarity of the actors and of the recipients, where both are known."""
+    return [
         s
         for s in (
-            _actor_similarity(a.event.actor, b.event.actor),
-            _actor_similarity(a.event.recipient, b.event.recipient),
+            _actor_similarity(a.actor, b.actor),
+            _actor_similarity(a.recipient, b.recipient),
         )
         if s is not None
     ]
+
+
+def actor_similarity(a: Report, b: Report) -> tuple[float, bool]:
+    """How well the two reports' actor and recipient agree (0.5 when unknown),
+    and whether a role conflicts outright (both known, nothing in common)."""
+    scores = _role_scores(a.event, b.event)
     if not scores:
         return 0.5, False
     return sum(scores) / len(scores), min(scores) == 0.0
@@ -309,6 +403,7 @@ def actor_similarity(a: Report, b: Report) -> tuple[float, bool]:
 # ------------------------------------------------------------------ evidence
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
 
 @cache
@@ -348,11 +443,50 @@ def _norm(s: str) -> str:
     return " ".join(s.casefold().split())
 
 
-def text_similarity(a: Report, b: Report) -> float:
-    """Overlap of the content words of the two evidence sentences."""
-    return _dice(
-        _words(a.context or a.event.evidence.text), _words(b.context or b.event.evidence.text)
+@cache
+def event_words(event_type: str) -> frozenset[str]:
+    """Stems of the words that announce an event of this type (the trigger
+    lexicon, ``data/triggers.yaml``).
+
+    Two reports compared here already share their event type (and their modes
+    are scored apart): the words that announce it ("killed", "detained",
+    "bombing") then say nothing about which event it is, and are left out.
+    Words of other types stay ("detained at a march": the march tells two
+    arrests apart).
+    """
+    text = resources.files("eventlens.data").joinpath("triggers.yaml").read_text("utf-8")
+    lex = yaml.safe_load(text) or {}
+    out: set[str] = set()
+    for key in ("verbs", "nouns", "phrases"):
+        for entry, value in (lex.get(key) or {}).items():
+            if str(value).split("/")[0].split("@")[0] == event_type:
+                out.update(_stem(w) for w in _WORD.findall(str(entry).lower()) if len(w) > 2)
+    return frozenset(out)
+
+
+def _place_words(r: Report) -> frozenset[str]:
+    p = r.event.location
+    if p is None:
+        return frozenset()
+    return _words(" ".join(x for x in (p.text, p.name, p.admin1) if x))
+
+
+def _content(r: Report) -> frozenset[str]:
+    g = generic_actors()
+    return (
+        _words(r.context or r.event.evidence.text)
+        - event_words(r.event.event_type)
+        - g.skip
+        - g.nouns
     )
+
+
+def text_similarity(a: Report, b: Report) -> float:
+    """Overlap of the content words of the two sentences the events come from
+    (the evidence when the sentence is not known), leaving out the words that
+    announce an event and the names of the two places (scored apart)."""
+    places = _place_words(a) | _place_words(b)
+    return _dice(_content(a) - places, _content(b) - places)
 
 
 # --------------------------------------------------------------------- score
@@ -382,14 +516,23 @@ def compare(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> Match
         return None
     actors, conflict = actor_similarity(a, b)
     text = text_similarity(a, b)
+    # What one report does not say is unknown, not a mismatch: a missing
+    # place, date or actor scores ``unknown_value`` instead of a low value.
+    known_place = ea.location is not None and eb.location is not None
+    known_date = report_window(a, params) is not None and report_window(b, params) is not None
+    known_actors = bool(_role_scores(ea, eb))
+    u = params.unknown_value
     score = (
-        params.w_place * place
-        + params.w_date * when
-        + params.w_actors * actors
+        params.w_place * (place if known_place else u)
+        + params.w_date * (when if known_date else u)
+        + params.w_actors * (actors if known_actors else u)
         + params.w_text * text
     )
     if conflict:
         score -= params.role_conflict_penalty
+    if text == 0.0 and not _actor_agrees(ea, eb) and not _same_count(ea, eb):
+        # Same place and day is not evidence: different events happen there too.
+        score -= params.no_evidence_penalty
     if ea.mode and eb.mode and ea.mode != eb.mode:
         # Outlets describe one attack as a bombing or a suicide attack: modes
         # of one ACLED event type differ less than a shooting and a shelling.
@@ -398,6 +541,18 @@ def compare(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> Match
     if _same_count(ea, eb):
         score += params.same_count_bonus
     return Match(score, place, when, actors, text)
+
+
+def _actor_agrees(a: Event, b: Event) -> bool:
+    """Some role names one specific actor in both (not a kind, like "civilians")."""
+    return any(
+        x is not None
+        and y is not None
+        and not (_is_class(x) and _is_class(y))
+        and (s := _actor_similarity(x, y)) is not None
+        and s >= 0.75
+        for x, y in ((a.actor, b.actor), (a.recipient, b.recipient))
+    )
 
 
 def _same_count(a: Event, b: Event) -> bool:
