@@ -13,10 +13,14 @@ from eventlens.dedup import (
     DEFAULT_PARAMS,
     Report,
     StoryClusterer,
+    actor_similarity,
     compare,
     date_range,
+    date_similarity,
+    event_words,
     pairwise_scores,
     summarize,
+    text_similarity,
 )
 from eventlens.evaluate.dedup import (
     FLOOR_F1,
@@ -26,6 +30,7 @@ from eventlens.evaluate.dedup import (
     make_actor,
     make_date,
     make_event,
+    make_place,
 )
 from eventlens.model import Article, EventDate
 from eventlens.store import Filter, Store
@@ -194,6 +199,119 @@ def test_actor_sector_groups_tolerate_outlets_wording() -> None:
     ab, ac = compare(a, b), compare(a, c)
     assert ab is not None and ac is not None
     assert ab.actors > 0 and ac.actors == 0 and ab.score > ac.score
+
+
+# ----------------------------------------- tolerance of real extraction noise
+
+
+def _arrest(article: str, text: str, **kw: object) -> Report:
+    base: dict[str, object] = {
+        "article_id": article,
+        "event_type": "COERCE",
+        "mode": "arrest",
+        "status": "occurred",
+        "text": text,
+        "when": EventDate("2023-02-04", "day", "explicit"),
+    }
+    base.update(kw)
+    return Report(make_event(**base))  # type: ignore[arg-type]
+
+
+POLICE = {"text": "Turkish police", "name": "Turkey police", "country": "TUR", "sector": "COP"}
+ISIS = {"text": "ISIS suspects", "name": "Islamic State", "sector": "REB"}
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("15 people", True),
+        ("At least 20 people in Konduga", True),
+        ("several suspects", True),
+        ("nine people, including children", True),
+        ("Fifteen suspected Islamic State members", False),
+        ("two officers", False),
+        ("Turkish police", False),
+    ],
+)
+def test_a_number_of_people_is_an_unknown_actor(text: str, unknown: bool) -> None:
+    people = make_actor({"text": text, "name": "civilians", "sector": "CVL"})
+    a = _arrest("a1", "x", recipient=make_actor(ISIS))
+    b = _arrest("a2", "x", recipient=people)
+    score, conflict = actor_similarity(a, b)
+    # unknown: no conflict, the neutral 0.5; otherwise civilians vs Islamic State conflict
+    assert (score, conflict) == ((0.5, False) if unknown else (0.0, True))
+
+
+def test_a_kind_of_actor_agrees_less_than_a_named_one() -> None:
+    kind = {"text": "civilians", "name": "civilians", "sector": "CVL"}
+    a, b = (_arrest(x, "x", recipient=make_actor(kind)) for x in ("a1", "a2"))
+    c, d = (_arrest(x, "x", recipient=make_actor(ISIS)) for x in ("a1", "a2"))
+    assert actor_similarity(a, b)[0] < actor_similarity(c, d)[0] == 1.0
+
+
+def test_a_missing_actor_or_place_is_unknown_not_a_mismatch() -> None:
+    text = "Police detained 15 ISIS suspects in dawn raids on Saturday."
+    full = _arrest("a1", text, actor=make_actor(POLICE), recipient=make_actor(ISIS))
+    sparse = _arrest("a2", text.replace("Police ", ""), recipient=make_actor(ISIS))
+    other = _arrest(
+        "a3",
+        text,
+        actor=make_actor({"text": "gunmen", "name": "bandits", "sector": "CRM"}),
+        recipient=make_actor(ISIS),
+    )
+    ms, mo = compare(full, sparse), compare(full, other)
+    assert ms is not None and mo is not None
+    assert ms.score >= DEFAULT_PARAMS.threshold and ms.score > mo.score
+
+
+def test_a_publication_date_agrees_with_the_days_before_it() -> None:
+    explicit = _arrest("a1", "x")
+    published = _arrest("a2", "x", when=EventDate("2023-02-05", "day", "publication"))
+    next_day = _arrest("a3", "x", when=EventDate("2023-02-05", "day", "explicit"))
+    before = date_similarity(explicit, published)
+    assert before is not None and before >= 0.8
+    other = date_similarity(explicit, next_day)
+    assert other is not None and other < before
+
+
+ISTANBUL = {"name": "Istanbul", "lat": 41.0, "lon": 28.9, "feature": "city", "country": "TUR"}
+
+
+def test_sentence_words_leave_out_triggers_and_places() -> None:
+    ra = _arrest("a1", "Gendarmes arrested ISIS members in Istanbul.", place=make_place(ISTANBUL))
+    rb = _arrest("a2", "Gendarmes detained protesters in Istanbul.", place=make_place(ISTANBUL))
+    # {gendarm, isis, member} vs {gendarm, protester}: "arrested", "detained"
+    # announce the type both share, Istanbul is the place both give
+    assert text_similarity(ra, rb) == pytest.approx(2 * 1 / (3 + 2))
+
+
+@pytest.mark.parametrize(
+    ("event_type", "word", "left_out"),
+    [
+        ("COERCE", "arrest", True),
+        ("COERCE", "detain", True),
+        ("ASSAULT", "kill", True),
+        ("ASSAULT", "bomb", True),
+        ("COERCE", "march", False),  # another type's word tells two arrests apart
+        ("COERCE", "kill", False),
+    ],
+)
+def test_event_words_are_those_of_the_type(event_type: str, word: str, left_out: bool) -> None:
+    assert (word in event_words(event_type)) is left_out
+
+
+def test_place_and_time_alone_do_not_join() -> None:
+    ra = _arrest(
+        "a1", "Gendarmes detained 15 ISIS members in dawn raids.", place=make_place(ISTANBUL)
+    )
+    rb = _arrest(
+        "a2",
+        "Riot officers detained 20 women at a rally for equal pay.",
+        place=make_place(ISTANBUL),
+    )
+    m = compare(ra, rb)
+    assert m is not None and m.place == 1.0 and m.date == 1.0 and m.text == 0.0
+    assert m.score < DEFAULT_PARAMS.threshold, m
 
 
 def test_pairwise_scores() -> None:
