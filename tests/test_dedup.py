@@ -286,6 +286,17 @@ def test_sentence_words_leave_out_triggers_and_places() -> None:
 
 
 @pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Gendarmes arrested ISIS members.", "Gendarmes arrested Islamic State group members."),
+        ("Gendarmes arrested TTP members.", "Gendarmes arrested Tehrik-i-Taliban members."),
+    ],
+)
+def test_a_named_group_is_one_word_whatever_its_alias(a: str, b: str) -> None:
+    assert text_similarity(_arrest("a1", a), _arrest("a2", b)) == 1.0
+
+
+@pytest.mark.parametrize(
     ("event_type", "word", "left_out"),
     [
         ("COERCE", "arrest", True),

@@ -471,14 +471,65 @@ def _place_words(r: Report) -> frozenset[str]:
     return _words(" ".join(x for x in (p.text, p.name, p.admin1) if x))
 
 
+@dataclass(frozen=True, slots=True)
+class _GroupNames:
+    names: dict[str, str]
+    """alias (lower case, or as written for exact-case aliases) -> canonical name"""
+    ci: re.Pattern[str] | None
+    cs: re.Pattern[str] | None
+
+
+def _alternation(words: Iterable[str], flags: int) -> re.Pattern[str] | None:
+    ordered = sorted({w for w in words if w}, key=len, reverse=True)
+    if not ordered:
+        return None
+    body = "|".join(re.escape(w) for w in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+
+
+@cache
+def _group_names() -> _GroupNames:
+    """The named groups of ``actors.yaml`` and their aliases."""
+    text = resources.files("eventlens.data").joinpath("actors.yaml").read_text("utf-8")
+    data = yaml.safe_load(text) or {}
+    exact = set(data.get("exact_case") or ())
+    names: dict[str, str] = {}
+    ci: list[str] = []
+    cs: list[str] = []
+    for name, spec in (data.get("groups") or {}).items():
+        for alias in (spec or {}).get("aliases") or ():
+            alias = str(alias)
+            if alias in exact:
+                names[alias] = str(name)
+                cs.append(alias)
+            else:
+                names[alias.lower()] = str(name)
+                ci.append(alias)
+    return _GroupNames(names, _alternation(ci, re.IGNORECASE), _alternation(cs, 0))
+
+
+@lru_cache(maxsize=1 << 16)
+def _group_mentions(text: str) -> tuple[str, frozenset[str]]:
+    """``text`` without the named groups it mentions, and those groups as
+    tokens: "ISIS" and "the Islamic State group" are one word to compare."""
+    g = _group_names()
+    found: set[str] = set()
+    for pattern, exact in ((g.ci, False), (g.cs, True)):
+        if pattern is None:
+            continue
+
+        def sub(m: re.Match[str], exact: bool = exact) -> str:
+            found.add("=" + g.names[m.group(0) if exact else m.group(0).lower()].casefold())
+            return " "
+
+        text = pattern.sub(sub, text)
+    return text, frozenset(found)
+
+
 def _content(r: Report) -> frozenset[str]:
     g = generic_actors()
-    return (
-        _words(r.context or r.event.evidence.text)
-        - event_words(r.event.event_type)
-        - g.skip
-        - g.nouns
-    )
+    text, groups = _group_mentions(r.context or r.event.evidence.text)
+    return (_words(text) - event_words(r.event.event_type) - g.skip - g.nouns) | groups
 
 
 def text_similarity(a: Report, b: Report) -> float:
