@@ -325,6 +325,27 @@ def test_place_and_time_alone_do_not_join() -> None:
     assert m.score < DEFAULT_PARAMS.threshold, m
 
 
+@pytest.mark.parametrize("blocks", [True, False])
+def test_a_role_conflict_with_any_report_keeps_a_report_out_of_the_story(blocks: bool) -> None:
+    place = make_place(ISTANBUL)
+    protesters = {"text": "protesters", "name": "protesters", "sector": "CVL"}
+    isis = _arrest(
+        "a1", "Gendarmes arrested ISIS members at dawn.", place=place, recipient=make_actor(ISIS)
+    )
+    bare = _arrest("a2", "Gendarmes arrested members at dawn.", place=place)
+    marchers = _arrest(
+        "a3",
+        "Gendarmes arrested protesters at dawn.",
+        place=place,
+        recipient=make_actor(protesters),
+    )
+    c = StoryClusterer(replace(DEFAULT_PARAMS, conflict_blocks=blocks))
+    first = c.add(isis)
+    assert c.add(bare) == first
+    # the marchers match the bare report, but their recipient is not the first's
+    assert (c.add(marchers) == first) is not blocks
+
+
 def test_pairwise_scores() -> None:
     gold = {"a": "1", "b": "1", "c": "2", "d": "2"}
     assert pairwise_scores(gold, gold)[:3] == (1.0, 1.0, 1.0)

@@ -37,7 +37,10 @@ to tolerate them:
 - place and time alone are not evidence: two reports that share no content
   word, no specific actor and no count lose ``no_evidence_penalty``;
 - counts never block a join (outlets disagree on tolls): equal counts add a
-  little, different ones are kept as the story's conflicting values.
+  little, different ones are kept as the story's conflicting values;
+- a role that names clearly different actors (ISIS suspects, protesters)
+  in the new report and in any report of a story keeps the report out of
+  that story (``conflict_blocks``), whatever its other reports say.
 Assignment is incremental (one report at a time, as the store receives them)
 and the same code clusters the labelled evaluation set
 (:mod:`eventlens.evaluate.dedup`), so the figures measure what ingest does.
@@ -115,6 +118,9 @@ class DedupParams:
     role_conflict_penalty: float = 0.15
     """Taken off when the actors or the recipients of the two have nothing in
     common (different sectors, names, words): who did what to whom differs."""
+    conflict_blocks: bool = True
+    """A report cannot join a story one of whose reports names clearly
+    different actors for the same role (who did what to whom differs)."""
     same_count_bonus: float = 0.05
     """Added when both give the same number killed, injured, arrested …"""
     no_evidence_penalty: float = 0.2
@@ -550,6 +556,8 @@ class Match:
     date: float
     actors: float
     text: float
+    conflict: bool = False
+    """A role names clearly different actors in the two reports."""
 
 
 def compare(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> Match | None:
@@ -591,7 +599,7 @@ def compare(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> Match
         score -= params.mode_penalty * (params.related_mode_factor if related else 1.0)
     if _same_count(ea, eb):
         score += params.same_count_bonus
-    return Match(score, place, when, actors, text)
+    return Match(score, place, when, actors, text, conflict)
 
 
 def _actor_agrees(a: Event, b: Event) -> bool:
@@ -644,6 +652,8 @@ def assign(
             continue
         match = compare(report, m.report, params)
         scores[m.story_id].append(match.score if match is not None else 0.0)
+        if params.conflict_blocks and match is not None and match.conflict:
+            blocked.add(m.story_id)
     ranked: list[tuple[float, str]] = []
     for story_id, values in scores.items():
         if story_id in blocked:
