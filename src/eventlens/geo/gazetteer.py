@@ -257,6 +257,15 @@ class Gazetteer:
         self._places[pid] = found
         return found
 
+    def capital_of(self, iso3: str) -> Candidate | None:
+        """The capital city of the country with this ISO3 code, or None."""
+        row = self._conn.execute(
+            "SELECT pid FROM place WHERE country = ? AND capital = ? AND feature != 'country' "
+            "ORDER BY population DESC LIMIT 1",
+            (iso3.upper(), CAPITAL_COUNTRY),
+        ).fetchone()
+        return self.place(row[0]) if row else None
+
     def country(self, iso3: str) -> Candidate | None:
         """The country with this ISO3 code."""
         return self._countries.get(iso3.upper())

@@ -209,7 +209,21 @@ class Geoparser:
             nlp_doc = self.nlp(text)
         spans = self.recognize(text, nlp_doc)
         demonyms = _demonym_votes(text, nlp_doc, self.gazetteer)
-        return self._resolve(text, spans, demonyms, countries)
+        places = self._resolve(text, spans, demonyms, countries)
+        return sorted([*places, *self._capitals(text, places)], key=lambda p: p.start)
+
+    def _capitals(self, text: str, found: Sequence[Place]) -> list[Place]:
+        """"the Turkish capital", "Afghanistan's capital": that country's capital city."""
+        out: list[Place] = []
+        for m in _CAPITAL_PHRASE.finditer(text):
+            start, end = m.start(1), m.end()
+            if any(p.start < end and start < p.end for p in found):
+                continue
+            code = self.gazetteer.country_code(m.group(1))
+            city = self.gazetteer.capital_of(code) if code else None
+            if city is not None:
+                out.append(self._place(_Span(start, end, text[start:end]), city, 0.9))
+        return out
 
     def recognize(self, text: str, nlp_doc: Doc | None = None) -> list[tuple[int, int]]:
         """The character spans of the toponyms in ``text`` (recognition only)."""
@@ -418,6 +432,9 @@ class Geoparser:
             country=c.country,
             score=round(max(0.0, min(1.0, confidence * quality)), 3),
         )
+
+
+_CAPITAL_PHRASE = re.compile(r"\b(?:the|The) ([A-Z][\w-]+(?: [A-Z][\w-]+)?)(?:'s)? capital\b")
 
 
 def _choose(g: _Group, temperature: float) -> None:

@@ -1,0 +1,29 @@
+"""'the Turkish capital': a demonym's capital resolves to that country's capital city."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventlens.pipeline import Pipeline
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("A bomb exploded in the Afghan capital on Monday.", "Kabul", "AFG"),
+        ("Police in the Turkish capital detained 15 people.", "Ankara", "TUR"),
+        ("Protesters gathered in the Iraqi capital.", "Baghdad", "IRQ"),
+    ],
+)
+def test_demonym_capital(pipeline: Pipeline, text: str, name: str, country: str) -> None:
+    places = pipeline.resources.geoparser.parse(text)
+    assert [(p.name, p.country, p.feature) for p in places] == [(name, country, "city")]
+
+
+def test_no_country_no_capital(pipeline: Pipeline) -> None:
+    assert pipeline.resources.geoparser.parse("He lives in the capital.") == []
+
+
+def test_capital_is_not_doubled_when_named(pipeline: Pipeline) -> None:
+    places = pipeline.resources.geoparser.parse("Clashes erupted in the Malian capital, Bamako.")
+    assert {p.name for p in places} == {"Bamako"}
