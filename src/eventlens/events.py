@@ -145,6 +145,7 @@ REPORTING_VERBS = frozenset(
         "publish",
     }
 )
+NOT_PARTICIPANTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
 NOMINAL_DEPS = frozenset({"amod", "compound", "nsubj", "nsubjpass", "dobj", "pobj", "attr"})
 SINGULAR_PRONOUNS = frozenset({"him", "her", "he", "she"})
 KILL_WORDS = frozenset(
@@ -227,6 +228,11 @@ class EventFinder:
             return None
         if actor_tok is not None and any(t.anchor.i == actor_tok.i for t in all_triggers):
             actor_tok = None  # "the shooting killed two": an event is not an actor
+        # "demonstrated in Paris on Thursday": a date or an amount is not a participant
+        if actor_tok is not None and actor_tok.ent_type_ in NOT_PARTICIPANTS:
+            actor_tok = None
+        if recipient_tok is not None and recipient_tok.ent_type_ in NOT_PARTICIPANTS:
+            recipient_tok = None
         status = event_status(trig, sent, lex, all_triggers)
         if (
             status in ("occurred", "hypothetical")
