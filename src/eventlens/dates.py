@@ -21,27 +21,13 @@ from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
 from eventlens.scope import owner_of, owners
 from eventlens.settings import Settings
-from eventlens.syntax import token_at
+from eventlens.syntax import NUMBER_WORDS, token_at
 
 log = logging.getLogger(__name__)
 
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
 FEW = {"a few": 3, "few": 3, "several": 4, "some": 3, "a couple of": 2, "couple of": 2}
 
 _AGO = re.compile(
@@ -93,7 +79,7 @@ def _relative(t: str, pub: date | None) -> EventDate | None:
     m = _AGO.search(t)
     if m:
         raw = m.group("n")
-        n = int(raw) if raw.isdigit() else FEW.get(raw, NUMBERS.get(raw, 1))
+        n = int(raw) if raw.isdigit() else FEW.get(raw, NUMBER_WORDS.get(raw, 1))
         vague = raw in FEW
         unit = m.group("unit")
         if unit == "day":

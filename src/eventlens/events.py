@@ -35,6 +35,7 @@ from eventlens.model import Actor, Counts, Document, Event, Evidence, Status, st
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
 from eventlens.syntax import (
+    NUMBER_WORDS,
     OBJECT_DEPS,
     PASSIVE_SUBJECT_DEPS,
     RELATIVE_PRONOUNS,
@@ -74,40 +75,6 @@ MEDIA_NOUNS = frozenset(
 OCCUR_VERBS = frozenset(
     {"take", "occur", "happen", "come", "erupt", "break", "hit", "kill", "leave"}
 )
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "thousand": 1000,
-    "dozen": 12,
-}
 ACTOR_NOUNS = frozenset(
     {
         "police",

@@ -26,14 +26,19 @@ credit on standard error.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from eventlens.formats import ACLED_COLUMNS, GEO_PRECISION, GEONAMES_ATTRIBUTION, acled_row
+from eventlens.formats import (
+    ACLED_COLUMNS,
+    GEO_PRECISION,
+    GEONAMES_ATTRIBUTION,
+    acled_row,
+    write_csv,
+)
 from eventlens.store import EventRecord, Filter, Store, StoryRecord
 
 What = Literal["events", "stories"]
@@ -130,17 +135,6 @@ def _point(obj: dict[str, Any]) -> dict[str, Any] | None:
 
 
 # ----------------------------------------------------------------- writers
-
-
-def write_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], out: IO[str]) -> int:
-    w = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    n = 0
-    for row in rows:
-        w.writerow(row)
-        n += 1
-    out.write(f"# {GEONAMES_ATTRIBUTION}\n")
-    return n
 
 
 def write_jsonl(objs: Iterable[dict[str, Any]], out: IO[str]) -> int:
@@ -430,8 +424,8 @@ def export(
 def _write_text(records: Iterator[Any], what: What, fmt: str, out: IO[str]) -> ExportStats:
     if fmt == "csv":
         if what == "events":
-            return ExportStats(write_csv((event_csv_row(r) for r in records), ACLED_COLUMNS, out))
-        return ExportStats(write_csv((story_csv_row(s) for s in records), STORY_COLUMNS, out))
+            return ExportStats(write_csv((event_csv_row(r) for r in records), out, ACLED_COLUMNS))
+        return ExportStats(write_csv((story_csv_row(s) for s in records), out, STORY_COLUMNS))
     objs = (
         (event_object(r) for r in records) if what == "events" else (s.to_dict() for s in records)
     )

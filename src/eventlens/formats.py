@@ -121,9 +121,11 @@ def write_geojson(events: Iterable[dict[str, Any]], out: IO[str]) -> int:
     return n
 
 
-def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    """ACLED-like CSV; a trailing comment line credits GeoNames."""
-    w = csv.DictWriter(out, fieldnames=list(ACLED_COLUMNS), extrasaction="ignore")
+def write_csv(
+    rows: Iterable[dict[str, Any]], out: IO[str], columns: tuple[str, ...] = ACLED_COLUMNS
+) -> int:
+    """CSV (ACLED-like columns by default); a trailing comment line credits GeoNames."""
+    w = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     n = 0
     for row in rows:

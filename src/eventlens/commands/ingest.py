@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from eventlens.commands.extract import parse_date
 from eventlens.errors import UsageError
 
 DB_HELP = (
@@ -58,7 +59,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--published",
         metavar="DATE",
-        type=_date,
+        type=parse_date,
         help="publication date for articles that carry none (YYYY-MM-DD)",
     )
     p.add_argument(
@@ -121,15 +122,6 @@ def register(sub: Any) -> None:
         help="largest document read or fetched (default 10 MB)",
     )
     p.set_defaults(handler=run)
-
-
-def _date(value: str) -> Any:
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
 
 
 def run(args: argparse.Namespace) -> int:
