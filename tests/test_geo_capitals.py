@@ -27,3 +27,19 @@ def test_no_country_no_capital(pipeline: Pipeline) -> None:
 def test_capital_is_not_doubled_when_named(pipeline: Pipeline) -> None:
     places = pipeline.resources.geoparser.parse("Clashes erupted in the Malian capital, Bamako.")
     assert {p.name for p in places} == {"Bamako"}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("A bomber struck Kabul's eastern Police District 9 on Sunday.", {"Kabul"}),
+        ("Gunmen stormed the Villa Rose hotel in the Somali capital on Friday.", {"Mogadishu"}),
+    ],
+)
+def test_words_of_buildings_and_districts_are_not_towns(
+    pipeline: Pipeline, text: str, names: set[str]
+) -> None:
+    from eventlens.model import Article
+
+    doc = pipeline(Article(id="t", content=text))
+    assert {p.name for p in doc.places} == names

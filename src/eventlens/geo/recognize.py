@@ -103,6 +103,11 @@ class _Token:
     sent_start: bool
 
 
+_TYPE_WORD_END = re.compile(
+    r"\s+(?:district|province|region|state|county|governorate|area|zone|sector)\b.*$", re.I
+)
+
+
 def load_not_places() -> frozenset[str]:
     """The keys of ``data/geo/not_places.txt``."""
     text = (resources.files("eventlens") / "data" / "geo" / "not_places.txt").read_text("utf-8")
@@ -321,6 +326,9 @@ class _Recognizer:
             if label in _PLACE_LABELS:
                 if self.is_demonym(start, end) and not _strong(self.lookup(start, end)):
                     continue
+                core = _TYPE_WORD_END.sub("", self.text[start:end])
+                if core != self.text[start:end] and name_key(core) in self.not_places:
+                    continue  # "Police District 9" is not the town of Police
                 self.add(start, end)
                 self.tagged_places.add(self.text[start:end])
             elif label in _MAYBE_LABELS:
