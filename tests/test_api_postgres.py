@@ -7,14 +7,13 @@ why, when it is unset or the server cannot be reached.
 
 from __future__ import annotations
 
-import os
-import uuid
 import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from test_store import pg_database
 from test_web_data import FIXTURES
 
 if TYPE_CHECKING:
@@ -25,27 +24,14 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="module")
 def pg_client(pipeline: Pipeline) -> Iterator[TestClient]:
-    from sqlalchemy import create_engine, text
-
     from eventlens.ingest import ingest
-    from eventlens.store import Store, resolve_url
+    from eventlens.store import Store
     from eventlens.web import create_app
 
-    base = os.environ.get("EVENTLENS_TEST_PG")
-    if not base:
-        pytest.skip("EVENTLENS_TEST_PG is not set (scripts/ci_services.sh starts a server)")
-    admin_url = resolve_url(base)
+    gen = pg_database()  # skips, saying why, without a reachable server
+    url = next(gen)
     try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as e:
-        pytest.skip(f"PostgreSQL at EVENTLENS_TEST_PG is unreachable: {type(e).__name__}: {e}")
-    name = f"eventlens_web_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        with Store.open(admin_url.rsplit("/", 1)[0] + "/" + name) as store:
+        with Store.open(url) as store:
             sources = [str(FIXTURES / f) for f in ("articles.jsonl", "hostile.jsonl")]
             assert ingest(sources, store, pipeline=pipeline).failed == 0
             with warnings.catch_warnings():
@@ -54,9 +40,7 @@ def pg_client(pipeline: Pipeline) -> Iterator[TestClient]:
             with TestClient(create_app(store)) as client:
                 yield client
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        next(gen, None)
 
 
 def get(client: TestClient, url: str, **params: Any) -> Any:
