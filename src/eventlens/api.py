@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from eventlens.model import Article, Event
@@ -39,6 +38,4 @@ def extract(
         published=published,
         origin="<text>",
     )
-    if published is None and pipe.settings.published is not None:
-        article = replace(article, published=pipe.settings.published)
     return list(pipe(article).events)

@@ -19,7 +19,7 @@ from typing import Any
 
 from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
-from eventlens.scope import owner_of, owners
+from eventlens.scope import by_sentence, owner_of, owners
 from eventlens.settings import Settings
 from eventlens.syntax import NUMBER_WORDS, token_at
 
@@ -167,11 +167,8 @@ class Dater:
         published = doc.article.published or self.settings.published
         lex = self.resources.lexicon
         sents = list(doc.nlp.sents)
-        by_sentence: dict[int, list[int]] = {}
-        for k, ev in enumerate(doc.events):
-            by_sentence.setdefault(ev.evidence.sentence, []).append(k)
         dates: dict[int, EventDate] = {}
-        for si, idxs in by_sentence.items():
+        for si, idxs in by_sentence(doc.events).items():
             sent = sents[si]
             evs = [doc.events[k] for k in idxs]
             clause_map = owners(sent, evs, lex)

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
-from eventlens.scope import owner_of, owners
+from eventlens.scope import by_sentence, owner_of, owners
 from eventlens.settings import Settings
 from eventlens.syntax import token_at
 
@@ -47,11 +47,8 @@ class Locator:
             s = doc.sentence_at(p.start)
             if s is not None:
                 in_sentence.setdefault(s.index, []).append(p)
-        by_sentence: dict[int, list[int]] = {}
-        for k, ev in enumerate(doc.events):
-            by_sentence.setdefault(ev.evidence.sentence, []).append(k)
         located: dict[int, Place | None] = {}
-        for si, idxs in by_sentence.items():
+        for si, idxs in by_sentence(doc.events).items():
             places = in_sentence.get(si, [])
             evs = [doc.events[k] for k in idxs]
             clause_map = owners(sents[si], evs, lex) if places else {}

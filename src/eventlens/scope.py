@@ -9,6 +9,7 @@ Expressions no event owns are shared by the sentence's events.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from eventlens.lexicon import Lexicon
@@ -56,6 +57,14 @@ def owners(sent: Any, events: list[Event], lex: Lexicon) -> dict[int, list[int]]
             continue
         anchor = tok.head if tok.dep_ in ("amod", "compound") and tok.head.pos_ == "NOUN" else tok
         out[k] = [t.i for t in clause_heads(anchor, lex)]
+    return out
+
+
+def by_sentence(events: Sequence[Event]) -> dict[int, list[int]]:
+    """Event indexes grouped by the sentence of their evidence, in order."""
+    out: dict[int, list[int]] = {}
+    for k, ev in enumerate(events):
+        out.setdefault(ev.evidence.sentence, []).append(k)
     return out
 
 
