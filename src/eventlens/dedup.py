@@ -49,7 +49,6 @@ and the same code clusters the labelled evaluation set
 from __future__ import annotations
 
 import calendar
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -62,6 +61,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from eventlens.geo.distance import haversine_km
 from eventlens.model import FEATURE_LEVELS, Actor, Event, EventDate, stable_id
 
 # Coarse to fine; the coarser of two places decides how far apart they may be.
@@ -246,13 +246,6 @@ def date_similarity(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) 
 
 
 # -------------------------------------------------------------------- places
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def coarser(a: str | None, b: str | None) -> str | None:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventlens.errors import UsageError
+from eventlens.geo.distance import haversine_km
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -100,13 +101,6 @@ class GeoReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 # ----- reading -----

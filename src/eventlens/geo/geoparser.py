@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from eventlens.geo.distance import haversine_km
 from eventlens.geo.gazetteer import (
     CAPITAL_ADMIN1,
     CAPITAL_ADMIN2,
@@ -163,13 +164,6 @@ class _Group:
     """A country has this name (by its own name or an English alias)."""
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
-
-
 class Geoparser:
     """Recognise and resolve the toponyms of a text.
 
@@ -213,7 +207,7 @@ class Geoparser:
         return sorted([*places, *self._capitals(text, places)], key=lambda p: p.start)
 
     def _capitals(self, text: str, found: Sequence[Place]) -> list[Place]:
-        """"the Turkish capital", "Afghanistan's capital": that country's capital city."""
+        """ "the Turkish capital", "Afghanistan's capital": that country's capital city."""
         out: list[Place] = []
         for m in _CAPITAL_PHRASE.finditer(text):
             start, end = m.start(1), m.end()
@@ -563,7 +557,7 @@ def _inside(c: Candidate, container: Candidate) -> bool:
 
 def _proximity(c: Candidate, points: list[tuple[float, float, float]]) -> float:
     """1 near the document's other places, falling to 0 at about 1,500 km."""
-    best = min(_haversine_km(c.lat, c.lon, lat, lon) for lat, lon, _ in points)
+    best = min(haversine_km(c.lat, c.lon, lat, lon) for lat, lon, _ in points)
     return max(0.0, 1.0 - math.log1p(best / 10) / math.log1p(150))
 
 
