@@ -275,3 +275,35 @@ def test_parse_with_spacy(
 ) -> None:
     got = {p.text: (p.feature, p.country) for p in geoparser.parse(text, nlp(text))}
     assert got == expected
+
+
+def _resolve_one(geoparser: Geoparser, text: str, name: str) -> Place:
+    i = text.index(name)
+    (place,) = geoparser.resolve_spans(text, [(i, i + len(name))])
+    return place
+
+
+def test_a_stray_small_place_is_left_unresolved(geoparser: Geoparser) -> None:
+    # Piccadilly's only gazetteer entry is a hamlet in Western Australia.
+    text = (
+        "Protesters marched along Piccadilly in London on Saturday, and smaller "
+        "rallies were held in Manchester and Birmingham, England."
+    )
+    place = _resolve_one(geoparser, text, "Piccadilly")
+    assert place.geonameid is None and place.lat is None
+    assert place.reason is not None and "far from" in place.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fire broke out in Piccadilly on Monday.",  # nothing else to go by
+        "A fire broke out in Piccadilly, near Kalgoorlie and Perth, on Monday.",  # nearby
+        "A fire broke out in Piccadilly, near Kalgoorlie, Australia, and in London, England.",
+    ],
+)
+def test_a_small_place_with_support_or_without_context_is_kept(
+    geoparser: Geoparser, text: str
+) -> None:
+    place = _resolve_one(geoparser, text, "Piccadilly")
+    assert place.country == "AUS"

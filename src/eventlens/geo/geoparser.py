@@ -134,6 +134,9 @@ class Weights:
     passes: int = 4
     max_candidates: int = 400
     context_candidates: int = 60
+    stray_km: float = 1000.0
+    """A small place this far from all the text's other places, in none of their
+    countries, is left unresolved (see ``_stray``)."""
     """Candidates per name kept for context (best priors first)."""
 
 
@@ -322,6 +325,10 @@ class Geoparser:
 
         for g in glist:
             c = g.candidates[g.best]
+            if _stray(g, c, glist, votes_fixed, w.stray_km):
+                for s in g.spans:
+                    out[(s.start, s.end)] = Place(s.text, s.start, s.end, reason=STRAY_REASON)
+                continue
             for s in g.spans:
                 out[(s.start, s.end)] = self._place(s, c, g.confidence)
         for (start, end), iso3 in demonym_only.items():
@@ -532,6 +539,34 @@ class _Context:
                 g.scores = scores
         for g in self.groups:
             _choose(g, w.temperature)
+
+
+STRAY_REASON = "only a small place of this name, far from everything else the text names"
+
+
+def _stray(
+    g: _Group,
+    c: Candidate,
+    groups: list[_Group],
+    votes: dict[str, float],
+    km: float,
+) -> bool:
+    """Whether the winner is a village or small town that nothing else in the text supports.
+
+    "Piccadilly" in a London story has one gazetteer candidate, a hamlet in
+    Western Australia: when the best a name can do is a place under 5,000
+    people, in a country no other name, demonym or hint of the text points to,
+    and more than ``km`` from every other place the text names (at least two),
+    the name is left unresolved rather than put on another continent.
+    """
+    if c.feature != "locality" or g.containers or g.hint == "city":
+        return False
+    others = [o.candidates[o.best] for o in groups if o is not g and o.confidence >= 0.5]
+    if len(others) < 2 or c.country in votes:
+        return False
+    if any(o.country == c.country for o in others):
+        return False
+    return all(haversine_km(c.lat, c.lon, o.lat, o.lon) > km for o in others)
 
 
 def _has_seat(admin: Candidate, cands: list[Candidate]) -> bool:
