@@ -12,7 +12,9 @@ from typing import IO, Any
 from eventlens.model import Event
 
 GEONAMES_ATTRIBUTION = (
-    "Place coordinates from GeoNames (https://www.geonames.org), licensed CC BY 4.0."
+    "Place coordinates from GeoNames (https://www.geonames.org), licensed CC BY 4.0; "
+    "subdivision centres from iso3166-2 (MIT), computed from OpenStreetMap "
+    "(data by OpenStreetMap contributors, ODbL)."
 )
 
 ACLED_COLUMNS: tuple[str, ...] = (

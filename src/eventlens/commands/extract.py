@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
         "extract",
         help="extract events from articles",
         description="Extract coded events from news articles. Place coordinates from GeoNames "
-        "(CC BY 4.0).",
+        "(CC BY 4.0); subdivision centres computed from OpenStreetMap (ODbL).",
     )
     add_input_arguments(p)
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="output format")

