@@ -307,3 +307,35 @@ def test_a_small_place_with_support_or_without_context_is_kept(
 ) -> None:
     place = _resolve_one(geoparser, text, "Piccadilly")
     assert place.country == "AUS"
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "places"),
+    [
+        # spaCy's small model tags the lone surnames below as GPE
+        (
+            "Opposition leaders in Tbilisi demanded the resignation of President Mikheil "
+            "Saakashvili. One thing is clear: Saakashvili is a headache for the Georgian people.",
+            "Saakashvili",
+            {"Tbilisi"},
+        ),
+        (
+            "Sheriff Ripley said the man was arrested in Charleston. Ripley said the inquiry "
+            "would continue in Jackson County, and Ripley is expected to speak on Monday.",
+            "Ripley",
+            {"Charleston", "Jackson County"},
+        ),
+    ],
+)
+def test_a_name_the_text_gives_a_person_is_not_a_place(
+    geoparser: Geoparser, nlp: Any, text: str, person: str, places: set[str]
+) -> None:
+    found = {p.text for p in geoparser.parse(text, nlp(text))}
+    assert person not in found
+    assert places <= found
+
+
+def test_a_surname_mention_with_place_context_stays_a_place(geoparser: Geoparser, nlp: Any) -> None:
+    text = "Coach Tom Gainesville praised the team. The game was played in Gainesville, Florida."
+    found = [p for p in geoparser.parse(text, nlp(text)) if p.text == "Gainesville"]
+    assert len(found) == 1 and found[0].country == "USA" and found[0].admin1 == "Florida"

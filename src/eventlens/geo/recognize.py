@@ -18,6 +18,13 @@ small towns untagged.  So:
 - Capitalised words no entity covers are toponyms under the same gazetteer
   and context test, and abbreviations after a comma ("Alexandria, La.").
 
+A name the text uses for a person is not a place, unless it names a country
+or first-level region: the surname of a multi-word ``PERSON`` entity
+("Mikheil Saakashvili" … "Saakashvili said")
+or a capitalised word after a title ("Sheriff Farrin", "Ms. Petrova"), where
+the mention itself has no place context ("in", "Clinton, Iowa").  The
+small model tags such surnames as ``GPE`` when they stand alone.
+
 Words listed in ``data/geo/not_places.txt`` (months, titles, common nouns)
 are never proposed by the gazetteer alone.
 """
@@ -92,6 +99,10 @@ _QUALIFIER = re.compile(
     r"Eastern|Western|Central|Upper|Lower|Greater|Historic|Downtown|Metro|Old)\s+"
 )
 _COMMA_NAME = re.compile(r"\s*,\s*([A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,2})")
+_TITLE_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sheriff|President|Senator|Officer|Judge|Mayor)\.?\s+"
+    r"([A-Z][a-z][\w'’\-]+)\b"
+)
 _NORP_TYPE = re.compile(r"\s+(?:province|provinces|state|region|governorate|district)$", re.I)
 
 
@@ -172,6 +183,30 @@ class _Recognizer:
             [(e.start_char, e.end_char, e.label_) for e in doc.ents] if doc is not None else []
         )
         self.tokens = self._tokens()
+        self.person_names = self._person_names()
+
+    def _person_names(self) -> frozenset[str]:
+        """Words the text uses as a person's name (see the module docstring)."""
+        names: set[str] = set()
+        for start, end, label in self.entity_spans:
+            words = _POSSESSIVE_END.sub("", self.text[start:end]).split()
+            if (
+                label == "PERSON"
+                and 1 < len(words) <= 3
+                and not _QUALIFIER.match(words[0] + " ")  # "Historic Dublin"
+            ):
+                names.add(words[-1])
+        names.update(m.group(1) for m in _TITLE_NAME.finditer(self.text))
+        return frozenset(n for n in names if n[:1].isupper() and len(n) > 2)
+
+    def is_person(self, start: int, end: int) -> bool:
+        """A one-word name the text uses for a person and not for a major place."""
+        raw = self.text[start:end]
+        if " " in raw or raw not in self.person_names:
+            return False
+        if self.locative_before(start) or self.container_after(end) or self.type_after(end):
+            return False  # "in Gainesville", "Clinton, Iowa": this mention is the place
+        return not _is_major(_strong(self.lookup(start, end)))
 
     def _tokens(self) -> list[_Token]:
         if self.doc is not None:
@@ -202,6 +237,8 @@ class _Recognizer:
     def add(self, start: int, end: int) -> None:
         start, end = _trim(self.text, start, end)
         start, end = self._core(start, end)
+        if self.is_person(start, end):
+            return
         # "W.Va" + "." : spaCy leaves an abbreviation's last period outside
         abbreviation = "." in self.text[start:end] and self.text[end : end + 1] == "."
         if abbreviation and self.g.lookup(self.text[start : end + 1]):
