@@ -339,3 +339,27 @@ def test_a_surname_mention_with_place_context_stays_a_place(geoparser: Geoparser
     text = "Coach Tom Gainesville praised the team. The game was played in Gainesville, Florida."
     found = [p for p in geoparser.parse(text, nlp(text)) if p.text == "Gainesville"]
     assert len(found) == 1 and found[0].country == "USA" and found[0].admin1 == "Florida"
+
+
+@pytest.mark.parametrize(
+    ("text", "not_place"),
+    [
+        ("After a friend lost her job in Dallas, Ms. Underwood invited her to stay.", "Ms."),
+        ("Money from the Act will reach Austin, Texas, by June.", "Act"),
+        ('"No system will completely stop it," the mayor of Houston said.', "No"),
+    ],
+)
+def test_titles_and_everyday_words_are_not_places(
+    geoparser: Geoparser, nlp: Any, text: str, not_place: str
+) -> None:
+    found = {p.text for p in geoparser.parse(text, nlp(text))}
+    assert not_place not in found and found
+
+
+def test_a_name_tagged_once_is_not_spread_to_words_that_are_rarely_places(
+    geoparser: Geoparser, nlp: Any
+) -> None:
+    # spaCy tags the first "West" a place; the second is a man called West
+    text = "Rain fell in West. West said the roads were closed."
+    found = [p.text for p in geoparser.parse(text, nlp(text))]
+    assert found == ["West"]

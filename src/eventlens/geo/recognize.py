@@ -285,6 +285,7 @@ class _Recognizer:
             and n[:1].isupper()
             and "." not in n
             and not self.g.is_demonym(n)
+            and name_key(n) not in self.not_places
             and _strong(self.g.lookup(n), min_population=1000)
         }
         if not names:
