@@ -363,3 +363,19 @@ def test_a_name_tagged_once_is_not_spread_to_words_that_are_rarely_places(
     text = "Rain fell in West. West said the roads were closed."
     found = [p.text for p in geoparser.parse(text, nlp(text))]
     assert found == ["West"]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # spaCy's small model tags these towns ORG and PERSON
+        ("A Gainesville man was charged on Friday with stealing a car.", ["Gainesville"]),
+        ("About 55 Gainesville residents marched near the courthouse on Friday.", ["Gainesville"]),
+        # companies and people named like towns, with nothing placey around them
+        ("Toyota said sales fell in March. Bell said the company would recover.", []),
+    ],
+)
+def test_a_town_the_model_tags_as_a_person_or_organisation(
+    geoparser: Geoparser, nlp: Any, text: str, places: list[str]
+) -> None:
+    assert [p.text for p in geoparser.parse(text, nlp(text))] == places

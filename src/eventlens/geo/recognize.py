@@ -103,6 +103,14 @@ _TITLE_NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sheriff|President|Senator|Officer|Judge|Mayor)\.?\s+"
     r"([A-Z][a-z][\w'’\-]+)\b"
 )
+LONE_CITY_POP = 20_000
+"""A one-word PERSON/ORG entity naming a town this large is taken as the town."""
+_RESIDENT_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:man|woman|men|women|resident|residents|native|natives|couple|family|"
+    r"teen|teenager|boy|girl|youth|officials?|police|officers?|mayor|council|residents|area|"
+    r"restaurant|business|businesses|home|homes|neighborhood|neighbourhood|suburb|hospital|"
+    r"school|schools|church|airport|voters|citizens|community|downtown|streets?)\b"
+)
 _NORP_TYPE = re.compile(r"\s+(?:province|provinces|state|region|governorate|district)$", re.I)
 
 
@@ -349,6 +357,26 @@ class _Recognizer:
             return True
         return self.locative_before(start) or self.container_after(end) or self.type_after(end)
 
+    def lone_city(self, start: int, end: int) -> bool:
+        """A one-word ``PERSON``/``ORG`` that is a town's own name ("A Gainesville man")."""
+        raw = self.text[start:end]
+        if " " in raw or not raw[:1].isupper() or raw.isupper() or raw in self.person_names:
+            return False
+        if name_key(raw) in self.not_places or self.is_demonym(start, end):
+            return False
+        if not (
+            _RESIDENT_AFTER.match(self.text, end)
+            or self.locative_before(start, weak=True)
+            or re.search(
+                r"\b(?:over|across|above|around|beyond)\s+$", self.text[max(0, start - 10) : start]
+            )
+        ):
+            return False
+        return any(
+            c.match == MATCH_PRIMARY and c.feature in _TOWNS and c.population >= LONE_CITY_POP
+            for c in self.lookup(start, end)
+        )
+
     # ----- passes -----
 
     def entities(self) -> None:
@@ -386,6 +414,9 @@ class _Recognizer:
         if label in ("NORP", "PERSON", "ORG", "FAC") and self.placey(
             start, end, min_population=10_000
         ):
+            self.add(start, end)
+            return
+        if label in ("PERSON", "ORG") and self.lone_city(start, end):
             self.add(start, end)
             return
         if label in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT") and self.orgs:
