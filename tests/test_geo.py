@@ -379,3 +379,9 @@ def test_a_town_the_model_tags_as_a_person_or_organisation(
     geoparser: Geoparser, nlp: Any, text: str, places: list[str]
 ) -> None:
     assert [p.text for p in geoparser.parse(text, nlp(text))] == places
+
+
+def test_an_all_caps_dateline_before_a_colon_is_a_place(geoparser: Geoparser, nlp: Any) -> None:
+    text = "BEIRUT: Unknown assailants removed the doors of a church on Sunday."
+    found = {p.text: p.country for p in geoparser.parse(text, nlp(text))}
+    assert found == {"BEIRUT": "LBN"}

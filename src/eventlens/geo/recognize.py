@@ -510,8 +510,8 @@ class _Recognizer:
         big = _strong(cands, min_population=20_000)
         if big and self.locative_before(start, weak=True):
             return True
-        # All-caps datelines: "MANSFIELD -- ..."
-        return bool(raw.isupper() and re.match(r"\s*(?:--|—|–|\(|,)", self.text[end : end + 4]))
+        # All-caps datelines: "MANSFIELD -- ...", "BEIRUT: ..."
+        return bool(raw.isupper() and re.match(r"\s*(?:--|—|–|\(|,|:)", self.text[end : end + 4]))
 
 
 def _capitalised(word: str) -> bool:
