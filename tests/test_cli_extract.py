@@ -132,3 +132,36 @@ def test_python_api_matches_cli(capsys: pytest.CaptureFixture[str], article: Pat
     cli = [json.loads(line) for line in out.splitlines()]
     strip = [{k: v for k, v in e.items() if k not in ("id", "article_id")} for e in api]
     assert strip == [{k: v for k, v in e.items() if k not in ("id", "article_id")} for e in cli]
+
+
+@pytest.mark.parametrize(("source", "admin1"), [("Fort Worth, Texas", "Texas"), (None, "Virginia")])
+def test_source_place_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, source: str | None, admin1: str
+) -> None:
+    p = tmp_path / "local.txt"
+    p.write_text("Gunmen shot dead two police officers in Arlington on Monday.\n", "utf-8")
+    extra = ["--source-place", source] if source else []
+    code, out, _ = run(capsys, "extract", str(p), "--format", "jsonl", *extra)
+    assert code == 0
+    (event,) = [json.loads(line) for line in out.splitlines()]
+    assert event["location"]["admin1"] == admin1
+    code, out, _ = run(capsys, "geoparse", str(p), "--format", "json", *extra)
+    (doc,) = json.loads(out)
+    assert [pl["admin1"] for pl in doc["places"]] == [admin1]
+
+
+def test_geoparse_spans_use_the_lines_source_place(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = "Two officers were shot in Arlington on Monday."
+    i = text.index("Arlington")
+    lines = [
+        {"id": "tx", "text": text, "spans": [[i, i + 9]], "source_place": "Fort Worth, Texas"},
+        {"id": "va", "text": text, "spans": [[i, i + 9]], "source_place": "Alexandria, Virginia"},
+    ]
+    p = tmp_path / "spans.jsonl"
+    p.write_text("".join(json.dumps(x) + "\n" for x in lines), "utf-8")
+    code, out, _ = run(capsys, "geoparse", str(p), "--format", "jsonl")
+    assert code == 0
+    got = {d["id"]: d["places"][0]["admin1"] for d in map(json.loads, out.splitlines())}
+    assert got == {"tx": "Texas", "va": "Virginia"}

@@ -385,3 +385,30 @@ def test_an_all_caps_dateline_before_a_colon_is_a_place(geoparser: Geoparser, nl
     text = "BEIRUT: Unknown assailants removed the doors of a church on Sunday."
     found = {p.text: p.country for p in geoparser.parse(text, nlp(text))}
     assert found == {"BEIRUT": "LBN"}
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "admin1", "country"),
+    [
+        ("A woman was killed this morning in Arlington.", "Fort Worth, Texas", "Texas", "USA"),
+        ("A woman was killed this morning in Arlington.", "Washington, D.C.", "Virginia", "USA"),
+        ("The council in Dublin voted to widen the road.", "Columbus, Ohio", "Ohio", "USA"),
+        ("The council in Dublin voted to widen the road.", None, "Dublin City", "IRL"),
+        ("Police in London said two men were arrested.", "Ontario, Canada", "Ontario", "CAN"),
+        ("Police in London said two men were arrested.", "Manchester", "England", "GBR"),
+    ],
+)
+def test_the_source_place_is_context(
+    geoparser: Geoparser, text: str, source: str | None, admin1: str, country: str
+) -> None:
+    (place,) = geoparser.parse(text, source=source)
+    assert (place.admin1, place.country) == (admin1, country)
+    name = text.split(" in ")[1].split()[0].rstrip(".")
+    i = text.index(name)
+    (again,) = geoparser.resolve_spans(text, [(i, i + len(name))], source=source)
+    assert (again.admin1, again.country) == (admin1, country)
+
+
+def test_the_source_place_is_not_returned(geoparser: Geoparser) -> None:
+    text = "Gunmen attacked a checkpoint on Monday."
+    assert geoparser.parse(text, source="Kabul, Afghanistan") == []

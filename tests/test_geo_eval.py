@@ -146,7 +146,7 @@ def test_concurrent_builds_build_once(tmp_path: Path, monkeypatch: pytest.Monkey
         b = real_build()
         b.add_place(geonameid=1, name="Testville", feature="city", country="TST", admin1=None,
                     admin2=None, lat=1.0, lon=2.0, population=10)  # fmt: skip
-        b.write(path, {})
+        b.write(path, {}, {})
 
     monkeypatch.setattr(gaz, "build", fake_build)
     paths: list[Path] = []

@@ -188,7 +188,8 @@ def test_stdin_between_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 def test_jsonl_fields(tmp_path: Path) -> None:
     docs = [
         {"id": "kabul-1", "text": ARTICLE, "url": "https://news.example.org/a", "title": "T",
-         "published": "2023-02-06", "source": "Example News", "language": "en-GB"},
+         "published": "2023-02-06", "source": "Example News", "language": "en-GB",
+         "source_place": " Kabul, Afghanistan "},
         {"id": 42, "html": PAGE, "published": "2023-02-06T23:30:00-05:00"},
         {"text": ARTICLE, "url": "https://News.Example.org/b/"},
         {"text": ARTICLE},
@@ -202,6 +203,7 @@ def test_jsonl_fields(tmp_path: Path) -> None:
         "en-gb",
     )  # fmt: skip
     assert a.origin == f"{path}:1"
+    assert a.source_place == "Kabul, Afghanistan" and b.source_place is None
     assert (b.id, b.content_type, b.published) == ("42", "html", date(2023, 2, 6))
     assert b.url == "https://news.example.org/kabul-arrests"  # from the page's head
     assert c.id == Article.make_id("https://news.example.org/b", ARTICLE)

@@ -13,6 +13,7 @@ def extract(
     text: str,
     *,
     published: date | None = None,
+    source_place: str | None = None,
     title: str | None = None,
     url: str | None = None,
     content_type: str = "text",
@@ -36,6 +37,7 @@ def extract(
         url=url,
         title=title,
         published=published,
+        source_place=source_place,
         origin="<text>",
     )
     return list(pipe(article).events)

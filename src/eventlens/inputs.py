@@ -267,6 +267,7 @@ def _jsonl_article(raw: bytes, origin: str) -> Article | DocumentError:
     title = _optional_str(obj, "title", notes)
     source = _optional_str(obj, "source", notes)
     language = _optional_str(obj, "language", notes)
+    source_place = _optional_str(obj, "source_place", notes)
     published = None
     raw_published = obj.get("published")
     if raw_published is not None:
@@ -285,6 +286,7 @@ def _jsonl_article(raw: bytes, origin: str) -> Article | DocumentError:
         published=published,
         language=language.strip().lower() if language else None,
         origin=origin,
+        source_place=source_place,
         warnings=tuple(notes.items),
     )
 

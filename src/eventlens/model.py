@@ -84,6 +84,9 @@ class Article:
     language: str | None = None
     origin: str | None = None
     """Where the article came from, for messages: a path, ``path:line`` or URL."""
+    source_place: str | None = None
+    """Where the source publishes from, when known, as a place name ("Fort Worth,
+    Texas", "Turkey"): context for resolving the places the article names."""
     warnings: tuple[str, ...] = ()
     """Problems met while reading it that did not stop it (e.g. invalid UTF-8
     replaced); the clean stage copies them to :attr:`Document.warnings`."""

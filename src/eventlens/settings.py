@@ -38,13 +38,16 @@ class Settings:
     """Options for one pipeline run.
 
     ``published`` is the publication date to resolve relative dates against
-    when the article carries none.  ``min_confidence`` drops weaker events.
+    when the article carries none; ``source_place`` likewise where the articles
+    come from (a place name, see :attr:`Article.source_place`).
+    ``min_confidence`` drops weaker events.
     ``max_chars`` bounds the text one document may carry into the NLP
     stages (longer texts are truncated with a warning).
     """
 
     pipeline: tuple[str, ...] = DEFAULT_PIPELINE
     published: date | None = None
+    source_place: str | None = None
     min_confidence: float = 0.5
     max_chars: int = 200_000
     max_bytes: int = 10_000_000

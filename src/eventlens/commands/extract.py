@@ -37,6 +37,12 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
         help="publication date (YYYY-MM-DD) for articles that carry none; relative dates "
         "('last month') resolve against it",
     )
+    p.add_argument(
+        "--source-place",
+        metavar="PLACE",
+        help="where the articles come from, for those that do not say (a place name: "
+        "'Fort Worth, Texas', 'Turkey'); context for resolving the places they name",
+    )
 
 
 def register(sub: Any) -> None:
@@ -64,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from eventlens.pipeline import Pipeline
     from eventlens.settings import Settings
 
-    kwargs: dict[str, Any] = {"published": args.published}
+    kwargs: dict[str, Any] = {"published": args.published, "source_place": args.source_place}
     if args.min_confidence is not None:
         if not 0.0 <= args.min_confidence <= 1.0:
             raise UsageError("--min-confidence must be between 0 and 1")

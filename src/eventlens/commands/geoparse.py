@@ -67,7 +67,9 @@ def run(args: argparse.Namespace) -> int:
     from eventlens.pipeline import Pipeline
     from eventlens.settings import Settings
 
-    settings = Settings(published=args.published, pipeline=GEO_PIPELINE)
+    settings = Settings(
+        published=args.published, source_place=args.source_place, pipeline=GEO_PIPELINE
+    )
     pipeline = Pipeline(settings)
     failed = 0
     with _SpanSources(args.inputs, args.input_format) as sources:
@@ -101,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _geoparse(pipeline: Any, article: Article, spans: Spans | None) -> list[Place]:
+    from eventlens.geo.component import GeoStage
+
     if spans is None:
         doc = pipeline(article)
         return list(doc.places)
@@ -116,7 +120,11 @@ def _geoparse(pipeline: Any, article: Article, spans: Spans | None) -> list[Plac
     nlp_doc = resources.nlp(text[: pipeline.settings.max_chars])
     if len(nlp_doc.text) != len(text):
         nlp_doc = None  # too long to parse whole: context from the gazetteer only
-    places: list[Place] = resources.geoparser.resolve_spans(text, spans, nlp_doc)
+    stage = next(c for c in pipeline.components if isinstance(c, GeoStage))
+    source, countries = stage.source(article)
+    places: list[Place] = resources.geoparser.resolve_spans(
+        text, spans, nlp_doc, countries=countries, source=source
+    )
     return places
 
 

@@ -63,6 +63,12 @@ def register(sub: Any) -> None:
         help="publication date for articles that carry none (YYYY-MM-DD)",
     )
     p.add_argument(
+        "--source-place",
+        metavar="PLACE",
+        help="where the articles come from, for those that do not say (a place name: "
+        "'Fort Worth, Texas', 'Turkey'); context for resolving the places they name",
+    )
+    p.add_argument(
         "--min-confidence",
         type=float,
         default=None,
@@ -78,7 +84,7 @@ def register(sub: Any) -> None:
         "--reprocess",
         action="store_true",
         help="process articles again even when stored unchanged (after a change of models, "
-        "pipeline, --published or --min-confidence)",
+        "pipeline, --published, --source-place or --min-confidence)",
     )
     p.add_argument(
         "--retry-failed",
@@ -143,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     if args.retries < 0 or args.concurrency < 1:
         raise UsageError("--retries must be >= 0 and --concurrency >= 1")
 
-    kwargs: dict[str, Any] = {"published": args.published}
+    kwargs: dict[str, Any] = {"published": args.published, "source_place": args.source_place}
     if args.min_confidence is not None:
         kwargs["min_confidence"] = args.min_confidence
     if args.max_bytes is not None:

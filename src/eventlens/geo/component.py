@@ -1,12 +1,48 @@
-"""The geoparsing stage: ``Document.places`` from the clean text and its spaCy parse."""
+"""The geoparsing stage: ``Document.places`` from the clean text and its spaCy parse.
+
+Where the article comes from informs resolution ("Arlington" in a Fort Worth
+paper is Arlington, Texas): the article's ``source_place``, else the run's
+``Settings.source_place``, else the country of the site's two-letter top-level
+domain (``.tr``, ``.co.uk``; not the ones sold worldwide, listed in
+``data/geo/cctlds.tsv``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from importlib import resources as package_files
+from urllib.parse import urlsplit
 
-from eventlens.model import Document
+from eventlens.geo.gazetteer import Gazetteer
+from eventlens.model import Article, Document
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
+
+
+def load_cctlds() -> dict[str, str | None]:
+    """Top-level domain -> ISO 3166-1 alpha-2 code (None: says nothing), from ``cctlds.tsv``."""
+    text = (package_files.files("eventlens") / "data" / "geo" / "cctlds.tsv").read_text("utf-8")
+    out: dict[str, str | None] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            tld, code = [*line.split("\t"), ""][:2]
+            out[tld.strip().lower()] = code.strip().upper() or None
+    return out
+
+
+def url_country(url: str | None, gazetteer: Gazetteer, cctlds: dict[str, str | None]) -> str | None:
+    """ISO3 code of the country a site's two-letter top-level domain names, or None."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    tld = host.rstrip(".").rsplit(".", 1)[-1].lower()
+    if len(tld) != 2 or not tld.isalpha():
+        return None
+    code = cctlds.get(tld, tld.upper())
+    return gazetteer.iso3(code) if code else None
 
 
 class GeoStage:
@@ -17,12 +53,24 @@ class GeoStage:
     def __init__(self, settings: Settings, resources: Resources) -> None:
         self.settings = settings
         self.resources = resources
+        self.cctlds = load_cctlds()
 
     def warm_up(self) -> None:
         _ = self.resources.geoparser
 
+    def source(self, article: Article) -> tuple[str | None, tuple[str, ...]]:
+        """Where ``article`` comes from: a place name, else the ISO3 code of its site's country."""
+        place = article.source_place or self.settings.source_place
+        if place:
+            return place, ()
+        iso3 = url_country(article.url, self.resources.geoparser.gazetteer, self.cctlds)
+        return None, (iso3,) if iso3 else ()
+
     def __call__(self, doc: Document) -> Document:
-        places = self.resources.geoparser.parse(doc.text, doc.nlp)
+        place, countries = self.source(doc.article)
+        places = self.resources.geoparser.parse(
+            doc.text, doc.nlp, countries=countries, source=place
+        )
         return replace(doc, places=tuple(places))
 
 

