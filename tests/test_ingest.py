@@ -593,3 +593,15 @@ def test_a_worker_that_dies_costs_only_its_document(tmp_path: Path) -> None:
         (failure,) = list(store.failures())
         assert failure.origin == str(folder / "2.txt")
         assert "worker process died (exit code 3)" in failure.reason
+
+
+def test_content_hash_covers_the_source_place_when_set() -> None:
+    from eventlens.ingest.sources import content_hash
+
+    plain = Article(id="a", content="Shots were fired in Arlington.")
+    tx = Article(id="a", content=plain.content, source_place="Fort Worth, Texas")
+    va = Article(id="a", content=plain.content, source_place="Alexandria, Virginia")
+    assert len({content_hash(plain), content_hash(tx), content_hash(va)}) == 3
+    # without a source place the hash is what it was before the field existed,
+    # so stores ingested earlier do not process every article again
+    assert content_hash(plain) == "a32a15ad0f679ff84162512bbc2ff1727ab42606fe66c15d29bd4c6551c8839f"

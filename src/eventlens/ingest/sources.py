@@ -85,14 +85,17 @@ Known = Callable[[str], tuple[str | None, str | None] | None]
 def content_hash(article: Article) -> str:
     """A hash of everything in an article that can change its events."""
     h = hashlib.sha256()
-    for part in (
+    parts = [
         article.content_type,
         article.url or "",
         article.title or "",
         article.source or "",
         article.published.isoformat() if article.published else "",
         article.content,
-    ):
+    ]
+    if article.source_place:  # only when set, so the hashes of articles without one stay
+        parts.append(f"source_place={article.source_place}")
+    for part in parts:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x1f")
     return h.hexdigest()
