@@ -327,6 +327,11 @@ ENDPOINTS = [
     ),
     ("counts: by day", "/api/counts/events?by=day"),
     ("counts: by week, split by status", "/api/counts/events?by=week&split=status"),
+    ("counts: by month, split by status", "/api/counts/events?by=month&split=status"),
+    (
+        "counts: by week, split by status + text",
+        "/api/counts/events?by=week&split=status&q=police",
+    ),
     ("counts: by country", "/api/counts/events?by=country"),
     (
         "counts: by status, type=ASSAULT",
