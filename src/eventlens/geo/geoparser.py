@@ -134,10 +134,10 @@ class Weights:
     passes: int = 4
     max_candidates: int = 400
     context_candidates: int = 60
+    """Candidates per name kept for context (best priors first)."""
     stray_km: float = 1000.0
     """A small place this far from all the text's other places, in none of their
     countries, is left unresolved (see ``_stray``)."""
-    """Candidates per name kept for context (best priors first)."""
 
 
 @dataclass(slots=True)
@@ -622,12 +622,6 @@ def _inside(c: Candidate, container: Candidate) -> bool:
     if container.feature == "admin1":
         return c.admin1_pid == container.pid and c.pid != container.pid
     return False
-
-
-def _proximity(c: Candidate, points: list[tuple[float, float, float]]) -> float:
-    """1 near the document's other places, falling to 0 at about 1,500 km."""
-    best = min(haversine_km(c.lat, c.lon, lat, lon) for lat, lon, _ in points)
-    return max(0.0, 1.0 - math.log1p(best / 10) / math.log1p(150))
 
 
 def _context_hint(text: str, start: int, end: int) -> Hint | None:

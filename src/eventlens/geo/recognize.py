@@ -15,8 +15,12 @@ small towns untagged.  So:
 - Inside organisation names, a leading or trailing place name is a toponym
   ("the Istanbul Security Directorate", "University of Kentucky");
   ``toponyms_in_orgs=False`` turns this off.
+- A one-word ``PERSON`` or ``ORG`` entity that is the own name of a town of
+  20,000 or more is that town when used as a place: "A Gainesville man",
+  "Gainesville residents", "over Gainesville", "residents of Huntsville".
 - Capitalised words no entity covers are toponyms under the same gazetteer
-  and context test, and abbreviations after a comma ("Alexandria, La.").
+  and context test, abbreviations after a comma ("Alexandria, La."), and
+  all-caps datelines ("MANSFIELD --", "BEIRUT:").
 
 A name the text uses for a person is not a place, unless it names a country
 or first-level region: the surname of a multi-word ``PERSON`` entity
@@ -107,7 +111,7 @@ LONE_CITY_POP = 20_000
 """A one-word PERSON/ORG entity naming a town this large is taken as the town."""
 _RESIDENT_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:man|woman|men|women|resident|residents|native|natives|couple|family|"
-    r"teen|teenager|boy|girl|youth|officials?|police|officers?|mayor|council|residents|area|"
+    r"teen|teenager|boy|girl|youth|officials?|police|officers?|mayor|council|area|"
     r"restaurant|business|businesses|home|homes|neighborhood|neighbourhood|suburb|hospital|"
     r"school|schools|church|airport|voters|citizens|community|downtown|streets?)\b"
 )
