@@ -560,9 +560,10 @@ def _checked_point(
 ) -> tuple[float, float] | None:
     """``point``, unless it lies far from every populated place of its subdivision.
 
-    The largest gap between a sound centre and the nearest town in the data is
-    under 300 km (Quebec, Western Australia, Chukotka); a centre 680 km from
-    every one of its towns (Sud Sardegna's, placed in Lombardy) is wrong.
+    Among subdivisions with ten or more towns in the data, the largest gap
+    between a sound centre and its nearest town is 268 km (Quebec; Chukotka
+    264, Western Australia 246); a centre 680 km from every one of its towns
+    (Sud Sardegna's, placed in Lombardy) is wrong.
     """
     if point is None or not places:
         return point
