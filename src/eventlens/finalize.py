@@ -34,11 +34,7 @@ class Finalizer:
             entry = onto.lookup(ev.event_type, ev.mode)
             # the trigger's offset makes the id unique within the article and stable across runs
             anchor = ev.trigger[0] if ev.trigger else ev.evidence.start
-            acled = (entry.acled_event_type, entry.acled_sub_event_type)
-            if ev.status != "occurred":
-                by_status = onto.status_acled.get(ev.status, (None, None))
-                violent = ev.event_type in ("ASSAULT",)
-                acled = by_status if (violent and by_status[0]) else (None, None)
+            acled = onto.acled(ev.event_type, ev.mode, ev.status)
             sentence = (
                 doc.sentences[ev.evidence.sentence].text if doc.sentences else ev.evidence.text
             )

@@ -144,6 +144,10 @@ class OntologyEntry:
     contexts: tuple[str, ...]
 
 
+VIOLENT_TYPES = frozenset({"ASSAULT"})
+"""Types whose attempts, plots and threats ACLED codes by status."""
+
+
 @dataclass(frozen=True, slots=True)
 class Ontology:
     """PLOVER type/mode -> CAMEO root, ACLED type, default contexts."""
@@ -189,3 +193,18 @@ class Ontology:
         if mode and f"{event_type}/{mode}" in self.modes:
             return self.modes[f"{event_type}/{mode}"]
         return self.types.get(event_type, OntologyEntry(None, None, None, ()))
+
+    def acled(
+        self, event_type: str, mode: str | None, status: str
+    ) -> tuple[str | None, str | None]:
+        """ACLED (event type, sub-event type) of an event of this type, mode and status.
+
+        An event that did not occur has none, except a violent one, which
+        takes its status' type ("foiled" attack: Strategic developments /
+        Disrupted weapons use).
+        """
+        if status == "occurred":
+            entry = self.lookup(event_type, mode)
+            return entry.acled_event_type, entry.acled_sub_event_type
+        by_status = self.status_acled.get(status, (None, None))
+        return by_status if event_type in VIOLENT_TYPES and by_status[0] else (None, None)

@@ -39,6 +39,7 @@ from eventlens.dedup import (
     pairwise_scores,
 )
 from eventlens.errors import DocumentError, UsageError
+from eventlens.lexicon import Ontology
 from eventlens.model import (
     Actor,
     Counts,
@@ -144,37 +145,6 @@ def make_event(
     )
 
 
-def acled_table() -> dict[tuple[str, str | None, str], tuple[str | None, str | None]]:
-    """(type, mode, status) -> ACLED (event type, sub-event type), from ``ontology.yaml``."""
-    text = resources.files("eventlens.data").joinpath("ontology.yaml").read_text("utf-8")
-    onto = yaml.safe_load(text)
-    out: dict[tuple[str, str | None, str], tuple[str | None, str | None]] = {}
-    by_status = onto.get("status_acled", {})
-    for etype, spec in onto.get("types", {}).items():
-        spec = spec or {}
-        base = tuple(spec.get("acled") or (None, None))
-        modes = {None: {}, **(spec.get("modes") or {})}
-        for mode, mspec in modes.items():
-            acled = tuple((mspec or {}).get("acled") or base)
-            for status in (
-                "occurred",
-                "attempted",
-                "foiled",
-                "planned",
-                "threatened",
-                "warned",
-                "denied",
-                "hypothetical",
-            ):
-                if status in by_status and status != "occurred":
-                    st = by_status[status]
-                    acled_s = tuple(st) if st else (None, None)
-                else:
-                    acled_s = acled
-                out[(etype, mode, status)] = (acled_s[0], acled_s[1])
-    return out
-
-
 def default_set() -> Path:
     return Path(str(resources.files("eventlens.data").joinpath("dedup/stories.yaml")))
 
@@ -186,7 +156,7 @@ def load_set(path: Path | None = None) -> list[LabelledReport]:
         data = yaml.safe_load(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as e:
         raise UsageError(f"cannot read labelled set {path}: {e}") from None
-    acled = acled_table()
+    ontology = Ontology.load()
     places: dict[str, Any] = data.get("places", {})
     actors: dict[str, Any] = data.get("actors", {})
     out: list[LabelledReport] = []
@@ -223,9 +193,7 @@ def load_set(path: Path | None = None) -> list[LabelledReport]:
                 recipient=make_actor(ref("recipient", actors), rep.get("recipient_text")),
                 when=make_date(merged.get("date")),
                 counts={k: v for k, v in counts.items() if v is not None},
-                acled=acled.get(
-                    (merged["type"], merged.get("mode"), merged["status"]), (None, None)
-                ),
+                acled=ontology.acled(merged["type"], merged.get("mode"), merged["status"]),
             )
             published = rep.get("published") or story.get("date")
             if isinstance(published, str):
