@@ -165,3 +165,13 @@ def test_geoparse_spans_use_the_lines_source_place(
     assert code == 0
     got = {d["id"]: d["places"][0]["admin1"] for d in map(json.loads, out.splitlines())}
     assert got == {"tx": "Texas", "va": "Virginia"}
+
+
+@pytest.mark.parametrize("verb", ["extract", "ingest"])
+def test_min_confidence_outside_0_1_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], article: Path, tmp_path: Path, verb: str
+) -> None:
+    extra = ["--db", str(tmp_path / "x.db")] if verb == "ingest" else []
+    code, _, err = run(capsys, verb, str(article), "--min-confidence", "1.5", *extra)
+    assert code == 2 and "--min-confidence must be between 0 and 1" in err
+    assert not (tmp_path / "x.db").exists()

@@ -30,6 +30,11 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
         default="auto",
         help="how to read the inputs (default: by extension, else by content)",
     )
+    add_context_arguments(p)
+
+
+def add_context_arguments(p: argparse.ArgumentParser) -> None:
+    """What articles may not say themselves: when and where from (extract, geoparse, ingest)."""
     p.add_argument(
         "--published",
         type=parse_date,
@@ -54,6 +59,11 @@ def register(sub: Any) -> None:
     )
     add_input_arguments(p)
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="output format")
+    add_min_confidence_argument(p)
+    p.set_defaults(handler=run)
+
+
+def add_min_confidence_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--min-confidence",
         type=float,
@@ -61,7 +71,17 @@ def register(sub: Any) -> None:
         metavar="X",
         help="drop events below this confidence (default 0.5)",
     )
-    p.set_defaults(handler=run)
+
+
+def settings_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``Settings`` keywords from the options above (those the verb has)."""
+    out: dict[str, Any] = {"published": args.published, "source_place": args.source_place}
+    min_confidence = getattr(args, "min_confidence", None)
+    if min_confidence is not None:
+        if not 0.0 <= min_confidence <= 1.0:
+            raise UsageError("--min-confidence must be between 0 and 1")
+        out["min_confidence"] = min_confidence
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,12 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from eventlens.pipeline import Pipeline
     from eventlens.settings import Settings
 
-    kwargs: dict[str, Any] = {"published": args.published, "source_place": args.source_place}
-    if args.min_confidence is not None:
-        if not 0.0 <= args.min_confidence <= 1.0:
-            raise UsageError("--min-confidence must be between 0 and 1")
-        kwargs["min_confidence"] = args.min_confidence
-    settings = Settings(**kwargs)
+    settings = Settings(**settings_options(args))
     pipeline = Pipeline(settings)
     articles = read_articles(args.inputs, args.input_format, settings)
     failed = 0

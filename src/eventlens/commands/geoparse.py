@@ -63,13 +63,12 @@ def place_dict(p: Place) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from eventlens.commands.extract import settings_options
     from eventlens.inputs import read_articles
     from eventlens.pipeline import Pipeline
     from eventlens.settings import Settings
 
-    settings = Settings(
-        published=args.published, source_place=args.source_place, pipeline=GEO_PIPELINE
-    )
+    settings = Settings(**settings_options(args), pipeline=GEO_PIPELINE)
     pipeline = Pipeline(settings)
     failed = 0
     with _SpanSources(args.inputs, args.input_format) as sources:

@@ -6,7 +6,11 @@ import argparse
 import sys
 from typing import Any
 
-from eventlens.commands.extract import parse_date
+from eventlens.commands.extract import (
+    add_context_arguments,
+    add_min_confidence_argument,
+    settings_options,
+)
 from eventlens.errors import UsageError
 
 DB_HELP = (
@@ -56,25 +60,8 @@ def register(sub: Any) -> None:
         metavar="tcp://HOST:PORT",
         help="run the pipeline on this Dask distributed scheduler's workers",
     )
-    p.add_argument(
-        "--published",
-        metavar="DATE",
-        type=parse_date,
-        help="publication date for articles that carry none (YYYY-MM-DD)",
-    )
-    p.add_argument(
-        "--source-place",
-        metavar="PLACE",
-        help="where the articles come from, for those that do not say (a place name: "
-        "'Fort Worth, Texas', 'Turkey'); context for resolving the places they name",
-    )
-    p.add_argument(
-        "--min-confidence",
-        type=float,
-        default=None,
-        metavar="X",
-        help="drop events below this confidence (default 0.5)",
-    )
+    add_context_arguments(p)
+    add_min_confidence_argument(p)
     p.add_argument(
         "--feed-content",
         action="store_true",
@@ -141,17 +128,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--scheduler wants an address like tcp://HOST:PORT, not {args.scheduler!r}"
         )
-    if args.min_confidence is not None and not 0.0 <= args.min_confidence <= 1.0:
-        raise UsageError("--min-confidence must be between 0 and 1")
     for name in ("timeout", "rate"):
         if getattr(args, name) <= 0:
             raise UsageError(f"--{name} must be positive")
     if args.retries < 0 or args.concurrency < 1:
         raise UsageError("--retries must be >= 0 and --concurrency >= 1")
 
-    kwargs: dict[str, Any] = {"published": args.published, "source_place": args.source_place}
-    if args.min_confidence is not None:
-        kwargs["min_confidence"] = args.min_confidence
+    kwargs = settings_options(args)
     if args.max_bytes is not None:
         if args.max_bytes < 1:
             raise UsageError("--max-bytes must be positive")
