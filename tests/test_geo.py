@@ -277,9 +277,9 @@ def test_parse_with_spacy(
     assert got == expected
 
 
-def _resolve_one(geoparser: Geoparser, text: str, name: str) -> Place:
+def _resolve_one(geoparser: Geoparser, text: str, name: str, *, source: str | None = None) -> Place:
     i = text.index(name)
-    (place,) = geoparser.resolve_spans(text, [(i, i + len(name))])
+    (place,) = geoparser.resolve_spans(text, [(i, i + len(name))], source=source)
     return place
 
 
@@ -404,8 +404,7 @@ def test_the_source_place_is_context(
     (place,) = geoparser.parse(text, source=source)
     assert (place.admin1, place.country) == (admin1, country)
     name = text.split(" in ")[1].split()[0].rstrip(".")
-    i = text.index(name)
-    (again,) = geoparser.resolve_spans(text, [(i, i + len(name))], source=source)
+    again = _resolve_one(geoparser, text, name, source=source)
     assert (again.admin1, again.country) == (admin1, country)
 
 
