@@ -8,7 +8,8 @@ from typing import Any
 
 TARGETS: dict[str, str] = {
     "plover": "sentence-level event type accuracy on PLOVER gold-standard records",
-    "seed": "the seed article against its hand-coded gold events",
+    "gold": "a folder of articles with gold events in the seed's format (precision, recall, fields)",
+    "coder": "the learned event coder on its corpus test split",
     "geo": "geoparsing on an LGL/GeoVirus-format XML corpus",
     "dedup": "story deduplication on labelled report clusters",
 }
