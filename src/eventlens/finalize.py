@@ -34,7 +34,11 @@ class Finalizer:
             entry = onto.lookup(ev.event_type, ev.mode)
             # the trigger's offset makes the id unique within the article and stable across runs
             anchor = ev.trigger[0] if ev.trigger else ev.evidence.start
-            acled = onto.acled(ev.event_type, ev.mode, ev.status)
+            acled = (
+                (ev.acled_event_type, ev.acled_sub_event_type)
+                if ev.coded
+                else onto.acled(ev.event_type, ev.mode, ev.status)
+            )
             sentence = (
                 doc.sentences[ev.evidence.sentence].text if doc.sentences else ev.evidence.text
             )

@@ -123,6 +123,8 @@ class Merger:
     # -- coreference -----------------------------------------------------------------
 
     def _same(self, a: Event, b: Event, anaphors: frozenset[str]) -> bool:
+        if a.coded and b.coded:
+            return _same_coded(a, b)
         if b.evidence.sentence - a.evidence.sentence > WINDOW:
             return False
         raid_arrest = a.event_type == b.event_type == "COERCE" and {a.mode, b.mode} == {
@@ -154,6 +156,32 @@ class Merger:
         if not (same_sentence or second_mention or raid_arrest):
             return False
         return _actors_agree(a.actor, b.actor) and _actors_agree(a.recipient, b.recipient)
+
+
+def _same_coded(a: Event, b: Event) -> bool:
+    """Two coded mentions are one event unless something they say sets them apart.
+
+    The coder has decided what each mention is; mentions of one type whose status,
+    place, date and participants do not conflict are one real event ("a suicide bomber
+    struck the market ... the blast killed six ... the attack was claimed by").  Two
+    bombings in two cities, or an attack dated years before, stay apart.
+    """
+    if a.event_type != b.event_type:
+        return False
+    plot = a.status in PLOT and b.status in PLOT
+    if a.status != b.status and not plot:
+        return False
+    if not _places_agree(a.location, b.location) or not _dates_agree(a, b):
+        return False
+    return _actors_agree(a.actor, b.actor) and _actors_agree(a.recipient, b.recipient)
+
+
+def _dates_agree(a: Event, b: Event) -> bool:
+    own = ("explicit", "relative")
+    if a.date.source not in own or b.date.source not in own:
+        return True
+    va, vb = a.date.value or "", b.date.value or ""
+    return va.startswith(vb) or vb.startswith(va)
 
 
 def _actors_agree(a: Actor | None, b: Actor | None) -> bool:
@@ -207,6 +235,9 @@ def _combine(a: Event, b: Event) -> Event:
     mode = a.mode or b.mode
     if {a.mode, b.mode} == {"arrest", "seize"}:
         mode = "arrest"
+    acled = (a.acled_event_type, a.acled_sub_event_type)
+    if acled[1] is None and b.acled_sub_event_type is not None and a.coded:
+        acled = (b.acled_event_type, b.acled_sub_event_type)
     loc = a.location
     if loc is None or (b.location is not None and _rank(b.location) < _rank(loc)):
         loc = b.location
@@ -219,12 +250,14 @@ def _combine(a: Event, b: Event) -> Event:
         a,
         mode=mode,
         status=status,
+        acled_event_type=acled[0],
+        acled_sub_event_type=acled[1],
         actor=_richer(a.actor, b.actor),
         recipient=_richer(a.recipient, b.recipient),
         location=loc,
         date=date,
         counts=counts,
-        confidence=min(0.99, max(a.confidence, b.confidence) + 0.05),
+        confidence=max(a.confidence, b.confidence),
         sources=(*(a.sources or (a.evidence.sentence,)), b.evidence.sentence),
     )
 

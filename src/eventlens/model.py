@@ -257,6 +257,8 @@ class Event:
     """Character span of the trigger word(s); internal, not part of the output."""
     sources: tuple[int, ...] = ()
     """Sentence indexes of every mention merged into this event; internal."""
+    coded: bool = False
+    """Set by the learned coder (type, status and ACLED columns are its); internal."""
 
     def to_dict(self) -> dict[str, Any]:
         """The event as an ``eventlens.event/1`` object."""
@@ -305,6 +307,8 @@ class Document:
     events: tuple[Event, ...] = ()
     provenance: tuple[tuple[str, str], ...] = ()
     warnings: tuple[str, ...] = ()
+    dropped: tuple[tuple[Event, str], ...] = ()
+    """Candidate events a stage dropped, with the reason (for ``--explain``)."""
     nlp: Any = field(default=None, compare=False, repr=False)
 
     def sentence_at(self, offset: int) -> Sentence | None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from eventlens.actors import ActorResolver
+    from eventlens.coder import CoderModel
     from eventlens.geo.gazetteer import Gazetteer
     from eventlens.geo.geoparser import Geoparser
     from eventlens.lexicon import Lexicon
@@ -76,6 +77,12 @@ class Resources:
         from eventlens.lexicon import Lexicon
 
         return Lexicon.load()
+
+    @cached_property
+    def coder(self) -> CoderModel:
+        from eventlens.coder import CoderModel
+
+        return CoderModel.load()
 
     @cached_property
     def actors(self) -> ActorResolver:

@@ -26,6 +26,7 @@ COMPONENTS: MappingProxyType[str, str] = MappingProxyType(
         "eventlens.nlp.v1": "eventlens.nlp:make_nlp",
         "eventlens.geo.v1": "eventlens.geo.component:make_geo",
         "eventlens.events.v1": "eventlens.events:make_event_finder",
+        "eventlens.code.v1": "eventlens.coder:make_coder",
         "eventlens.dates.v1": "eventlens.dates:make_dater",
         "eventlens.locate.v1": "eventlens.locate:make_locator",
         "eventlens.merge.v1": "eventlens.merge:make_merger",

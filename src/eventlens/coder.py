@@ -1,0 +1,343 @@
+"""The learned event coder: what each candidate event is.
+
+The trigger lexicon (:mod:`eventlens.events`) finds where an event may be mentioned and
+its roles; this stage decides, for every candidate, whether it is an event of interest
+at all (and why not), its PLOVER type and mode, its status, and its ACLED event and
+sub-event type, with a calibrated ``confidence``: the probability that the event is
+real and correctly typed.  Definitions: ``docs/codebook.md``.
+
+Model
+    Linear heads (multinomial logistic regression) over two feature blocks of a
+    candidate: the sentence-encoder embedding (:mod:`eventlens.encoder`) of the text
+    around the trigger, and hashed word n-grams of the sentence, the window and the
+    trigger (:func:`sparse_features`).  Trained by ``scripts/train_coder.py`` on the
+    project's corpus (``data/coder/``); the figures it printed are in ``model.json``
+    and ``src/eventlens/data/coder/README.md``.
+
+Files
+    ``data/coder/model.npz`` (the weights) and ``data/coder/model.json`` (labels,
+    feature settings, calibration, provenance).  A missing or damaged file is a
+    :class:`ResourceError` naming it and the command that rebuilds it; there is no
+    silent fall-back to rules.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from eventlens.encoder import DIM, Encoder
+from eventlens.errors import ResourceError
+from eventlens.model import Document, Event, Status
+
+if TYPE_CHECKING:
+    from eventlens.pipeline import Resources
+    from eventlens.settings import Settings
+
+log = logging.getLogger(__name__)
+
+FORMAT = "eventlens.coder/1"
+MODEL_FILES = ("model.npz", "model.json")
+REBUILD = ".venv/bin/python scripts/train_coder.py"
+RELEVANT = "relevant"
+NO_ACLED = "none"
+HEADS = ("relevance", "plover", "mode", "status", "acled")
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_DIGIT = re.compile(r"\d")
+
+Matrix = npt.NDArray[np.float32]
+
+
+def model_dir() -> Path:
+    return Path(str(resources.files("eventlens") / "data" / "coder"))
+
+
+# ----------------------------------------------------------------------------- features
+
+
+def window(sentence: str, start: int, end: int, chars: int) -> str:
+    """The trigger ``sentence[start:end]`` with about ``chars`` characters each side, cut at spaces."""
+    left = max(0, start - chars)
+    if left > 0:
+        sp = sentence.find(" ", left)
+        left = sp + 1 if 0 <= sp < start else left
+    right = min(len(sentence), end + chars)
+    if right < len(sentence):
+        sp = sentence.rfind(" ", end, right)
+        right = sp if sp > end else right
+    return sentence[left:right].strip()
+
+
+def _words(text: str) -> list[str]:
+    return [_DIGIT.sub("0", w.lower()) for w in _WORD.findall(text)]
+
+
+def sparse_tokens(sentence: str, start: int, end: int, chars: int) -> list[str]:
+    """The hashed-feature strings of a candidate (trigger ``sentence[start:end]``)."""
+    left = _words(sentence[max(0, start - chars) : start])
+    right = _words(sentence[end : end + chars])
+    trig = _words(sentence[start:end])
+    toks = [f"s:{w}" for w in set(_words(sentence))]
+    win = [*left, *trig, *right]
+    toks += [f"w:{w}" for w in set(win)]
+    toks += [f"b:{a}_{b}" for a, b in set(zip(win, win[1:], strict=False))]
+    toks += [f"t:{w}" for w in trig]
+    toks += [f"l:{w}" for w in left[-3:]]
+    toks += [f"r:{w}" for w in right[:3]]
+    return toks
+
+
+def sparse_features(tokens: Sequence[str], dims: int) -> tuple[npt.NDArray[np.int64], Matrix]:
+    """Hashed, binary, L2-normalised feature indexes and values of one candidate."""
+    idx = np.array(sorted({zlib.crc32(t.encode("utf-8")) % dims for t in tokens}), dtype=np.int64)
+    val = np.full(len(idx), 1.0 / max(1.0, float(np.sqrt(len(idx)))), dtype=np.float32)
+    return idx, val
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What the coder reads: the sentence and the trigger's span in it."""
+
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """The coder's decision on one candidate."""
+
+    relevant: bool
+    p_relevant: float
+    not_event: str | None
+    plover: str
+    mode: str | None
+    status: Status
+    acled_type: str | None
+    acled_sub: str | None
+    confidence: float
+
+
+# ----------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    labels: tuple[str, ...]
+    dense: Matrix
+    sparse: Matrix
+    bias: Matrix
+
+    def logits(self, dense: Matrix, rows: Sequence[tuple[npt.NDArray[np.int64], Matrix]]) -> Matrix:
+        z = dense @ self.dense + self.bias
+        for i, (idx, val) in enumerate(rows):
+            z[i] += val @ self.sparse[idx]
+        return z
+
+
+def softmax(z: Matrix) -> Matrix:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    out: Matrix = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+    return out
+
+
+class CoderModel:
+    """The trained heads, the feature settings and the calibration."""
+
+    def __init__(self, meta: dict[str, Any], heads: dict[str, Head], encoder: Encoder) -> None:
+        self.meta = meta
+        self.heads = heads
+        self.encoder = encoder
+        self.window_chars = int(meta["features"]["window_chars"])
+        self.dims = int(meta["features"]["hash_dims"])
+        self.dense_blocks: tuple[str, ...] = tuple(meta["features"]["dense"])
+        self.calibration = tuple(float(x) for x in meta["calibration"]["coef"])
+
+    @classmethod
+    def load(cls, folder: Path | None = None, encoder: Encoder | None = None) -> CoderModel:
+        folder = folder or model_dir()
+        json_path, npz_path = folder / "model.json", folder / "model.npz"
+        for p in (json_path, npz_path):
+            if not p.is_file():
+                raise ResourceError(f"{p}: event coder model file missing; rebuild it with {REBUILD}")
+        try:
+            meta = json.loads(json_path.read_text(encoding="utf-8"))
+            with np.load(npz_path) as z:
+                arrays = {k: z[k] for k in z.files}
+        except (OSError, ValueError, json.JSONDecodeError) as e:
+            raise ResourceError(f"{folder}: event coder model damaged ({e}); rebuild it with {REBUILD}") from None
+        if meta.get("format") != FORMAT:
+            raise ResourceError(
+                f"{json_path}: format {meta.get('format')!r}, expected {FORMAT!r}; rebuild it with {REBUILD}"
+            )
+        heads: dict[str, Head] = {}
+        try:
+            for name in HEADS:
+                labels = tuple(meta["heads"][name])
+                head = Head(
+                    labels,
+                    arrays[f"{name}_dense"].astype(np.float32),
+                    arrays[f"{name}_sparse"].astype(np.float32),
+                    arrays[f"{name}_bias"].astype(np.float32),
+                )
+                k = len(labels)
+                dense_in = DIM * len(meta["features"]["dense"])
+                if head.dense.shape != (dense_in, k) or head.sparse.shape[1] != k or head.bias.shape != (k,):
+                    raise ValueError(f"head {name}: weights do not match its {k} labels")
+                heads[name] = head
+        except (KeyError, ValueError) as e:
+            raise ResourceError(f"{npz_path}: event coder model damaged ({e}); rebuild it with {REBUILD}") from None
+        return cls(meta, heads, encoder or Encoder())
+
+    # -- features ---------------------------------------------------------------------
+
+    def dense(self, cands: Sequence[Candidate]) -> Matrix:
+        blocks: list[Matrix] = []
+        for b in self.dense_blocks:
+            if b == "window":
+                texts = [window(c.sentence, c.start, c.end, self.window_chars) for c in cands]
+            else:
+                texts = [c.sentence for c in cands]
+            uniq = sorted(set(texts))
+            vecs = self.encoder.embed(uniq)
+            pos = {t: i for i, t in enumerate(uniq)}
+            blocks.append(vecs[[pos[t] for t in texts]] if texts else np.zeros((0, DIM), np.float32))
+        return np.hstack(blocks).astype(np.float32)
+
+    def sparse(self, cands: Sequence[Candidate]) -> list[tuple[npt.NDArray[np.int64], Matrix]]:
+        return [
+            sparse_features(sparse_tokens(c.sentence, c.start, c.end, self.window_chars), self.dims)
+            for c in cands
+        ]
+
+    def probabilities(self, cands: Sequence[Candidate]) -> dict[str, Matrix]:
+        dense, rows = self.dense(cands), self.sparse(cands)
+        return {name: softmax(h.logits(dense, rows)) for name, h in self.heads.items()}
+
+    # -- decisions --------------------------------------------------------------------
+
+    def code(self, cands: Sequence[Candidate]) -> list[Coding]:
+        if not cands:
+            return []
+        probs = self.probabilities(cands)
+        return [self._decide({k: v[i] for k, v in probs.items()}) for i in range(len(cands))]
+
+    def calibrated(self, p_relevant: float, p_type: float) -> float:
+        a, b, c = self.calibration
+        x = a * _logit(p_relevant) + b * float(np.log(max(p_type, 1e-6))) + c
+        return float(1.0 / (1.0 + np.exp(-x)))
+
+    def _decide(self, p: dict[str, Matrix]) -> Coding:
+        rel = self.heads["relevance"].labels
+        p_rel = float(p["relevance"][rel.index(RELEVANT)])
+        reasons = [(float(p["relevance"][i]), r) for i, r in enumerate(rel) if r != RELEVANT]
+        not_event = max(reasons)[1] if reasons else None
+        types = self.heads["plover"].labels
+        ti = int(np.argmax(p["plover"]))
+        plover = types[ti]
+        modes = self.heads["mode"].labels
+        allowed = [i for i, m in enumerate(modes) if m.split("|", 1)[0] == plover]
+        mode = None
+        if allowed:
+            mi = max(allowed, key=lambda i: float(p["mode"][i]))
+            mode = modes[mi].split("|", 1)[1] or None
+        status: Status = self.heads["status"].labels[int(np.argmax(p["status"]))]  # type: ignore[assignment]
+        acled_labels = self.heads["acled"].labels
+        acled = acled_labels[int(np.argmax(p["acled"]))]
+        if status not in ("occurred", "attempted", "foiled"):
+            acled = NO_ACLED  # plans, threats, warnings, denials and speculation are not ACLED events
+        a_type, a_sub = acled.split("|", 1) if acled != NO_ACLED else (None, None)
+        confidence = self.calibrated(p_rel, float(p["plover"][ti]))
+        return Coding(
+            relevant=p_rel >= 0.5,
+            p_relevant=p_rel,
+            not_event=None if p_rel >= 0.5 else not_event,
+            plover=plover,
+            mode=mode,
+            status=status,
+            acled_type=a_type,
+            acled_sub=a_sub,
+            confidence=confidence,
+        )
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return float(np.log(p / (1 - p)))
+
+
+# ----------------------------------------------------------------------------- stage
+
+
+class Coder:
+    """Pipeline stage: codes every candidate event; drops the ones that are not events."""
+
+    name = "eventlens.code.v1"
+    requires: tuple[str, ...] = ("events",)
+    provides: tuple[str, ...] = ("coded",)
+
+    def __init__(self, settings: Settings, resources: Resources) -> None:
+        self.settings = settings
+        self.resources = resources
+
+    @cached_property
+    def model(self) -> CoderModel:
+        return self.resources.coder
+
+    def warm_up(self) -> None:
+        self.model.encoder.warm_up()
+
+    def __call__(self, doc: Document) -> Document:
+        if not doc.events:
+            return doc
+        cands = [_candidate(doc, ev) for ev in doc.events]
+        codings = self.model.code(cands)
+        kept: list[Event] = []
+        dropped: list[tuple[Event, str]] = list(doc.dropped)
+        for ev, c in zip(doc.events, codings, strict=True):
+            coded = apply_coding(ev, c)
+            if c.relevant:
+                kept.append(coded)
+            else:
+                dropped.append((coded, f"not an event of interest: {c.not_event} (p={1 - c.p_relevant:.2f})"))
+        return replace(doc, events=tuple(kept), dropped=tuple(dropped))
+
+
+def _candidate(doc: Document, ev: Event) -> Candidate:
+    sent = doc.sentences[ev.evidence.sentence] if doc.sentences else None
+    if sent is None:
+        return Candidate(ev.evidence.text, 0, len(ev.evidence.text))
+    t0, t1 = ev.trigger or (ev.evidence.start, ev.evidence.end)
+    start = min(max(t0 - sent.start, 0), len(sent.text))
+    end = min(max(t1 - sent.start, start), len(sent.text))
+    return Candidate(sent.text, start, end)
+
+
+def apply_coding(ev: Event, c: Coding) -> Event:
+    """The event with the coder's type, mode, status, ACLED columns and confidence."""
+    return replace(
+        ev,
+        event_type=c.plover,
+        mode=c.mode,
+        status=c.status,
+        acled_event_type=c.acled_type,
+        acled_sub_event_type=c.acled_sub,
+        confidence=c.confidence,
+        coded=True,
+    )
+
+
+def make_coder(settings: Settings, resources: Resources) -> Coder:
+    return Coder(settings, resources)
