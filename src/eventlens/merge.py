@@ -236,8 +236,11 @@ def _combine(a: Event, b: Event) -> Event:
     if {a.mode, b.mode} == {"arrest", "seize"}:
         mode = "arrest"
     acled = (a.acled_event_type, a.acled_sub_event_type)
-    if acled[1] is None and b.acled_sub_event_type is not None and a.coded:
+    specificity = max(a.specificity, b.specificity)
+    if a.coded and b.coded and b.specificity > a.specificity:
+        # the most specific mention ("a suicide bomber struck") types the event, not "the attack"
         acled = (b.acled_event_type, b.acled_sub_event_type)
+        mode = b.mode or a.mode
     loc = a.location
     if loc is None or (b.location is not None and _rank(b.location) < _rank(loc)):
         loc = b.location
@@ -252,6 +255,7 @@ def _combine(a: Event, b: Event) -> Event:
         status=status,
         acled_event_type=acled[0],
         acled_sub_event_type=acled[1],
+        specificity=specificity,
         actor=_richer(a.actor, b.actor),
         recipient=_richer(a.recipient, b.recipient),
         location=loc,

@@ -259,6 +259,9 @@ class Event:
     """Sentence indexes of every mention merged into this event; internal."""
     coded: bool = False
     """Set by the learned coder (type, status and ACLED columns are its); internal."""
+    specificity: float = 0.0
+    """The coder's probability for this mention's ACLED sub-event and mode; the most
+    specific mention of a merged event gives them (internal)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The event as an ``eventlens.event/1`` object."""

@@ -199,7 +199,7 @@ def _place_right(g: dict[str, Any] | None, ev: Event) -> bool | None:
 def _sector_right(g: dict[str, Any] | None, got: Any) -> bool | None:
     if not g or not g.get("sector"):
         return None
-    return getattr(got, "sector", None) == g["sector"]
+    return bool(getattr(got, "sector", None) == g["sector"])
 
 
 def field_results(g: dict[str, Any], ev: Event) -> dict[str, bool | None]:
@@ -209,7 +209,9 @@ def field_results(g: dict[str, Any], ev: Event) -> dict[str, bool | None]:
         "type": ev.event_type == g.get("event_type"),
         "status": ev.status == g.get("status"),
         "mode": ev.mode == g.get("mode") if "mode" in g else None,
-        "acled_sub": ev.acled_sub_event_type == acled.get("sub_event_type") if "acled" in g else None,
+        "acled_sub": ev.acled_sub_event_type == acled.get("sub_event_type")
+        if "acled" in g
+        else None,
         "place": _place_right(g.get("location"), ev),
         "date": _date_right(g.get("date"), ev),
         "actor_sector": _sector_right(g.get("actor"), ev.actor),
@@ -264,7 +266,9 @@ def score_article(
         total.core += core
         if gi not in gold_of:
             if core:
-                total.misses.append(f"{art.name}: {g.get('id')} {g.get('event_type')}/{g.get('status')}")
+                total.misses.append(
+                    f"{art.name}: {g.get('id')} {g.get('event_type')}/{g.get('status')}"
+                )
             continue
         ev = coded[gold_of[gi]]
         res = field_results(g, ev)
@@ -283,9 +287,7 @@ def score_article(
     for ci, ev in enumerate(coded):
         if ci in coded_of:
             continue
-        repeat = any(
-            _repeats(art.events[gi], spans[gi], coded[gold_of[gi]], ev) for gi in gold_of
-        )
+        repeat = any(_repeats(art.events[gi], spans[gi], coded[gold_of[gi]], ev) for gi in gold_of)
         if repeat:
             total.repeats += 1
         total.false_events.append(f"{art.name}: {'repeat ' if repeat else ''}{_describe(ev)}")
@@ -330,7 +332,9 @@ def pipeline_extractor() -> Extractor:
     pipe = Pipeline()
 
     def run(text: str, published: date | None) -> tuple[list[Event], list[tuple[int, int]], str]:
-        art = Article(id=Article.make_id(None, text), content=text, published=published, origin="<gold>")
+        art = Article(
+            id=Article.make_id(None, text), content=text, published=published, origin="<gold>"
+        )
         doc = pipe(art)
         return list(doc.events), [(s.start, s.end) for s in doc.sentences], doc.text
 
@@ -340,7 +344,9 @@ def pipeline_extractor() -> Extractor:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", type=Path, help="folder of NAME.txt + NAME.gold.json")
     parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--errors", action="store_true", help="list misses, false events and field errors")
+    parser.add_argument(
+        "--errors", action="store_true", help="list misses, false events and field errors"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
