@@ -41,6 +41,8 @@ from eventlens.coder import (  # noqa: E402
     HEADS,
     NO_ACLED,
     RELEVANT,
+    decide,
+    load_compatibility,
     model_dir,
     sparse_features,
     sparse_tokens,
@@ -168,32 +170,21 @@ def predict(
 
 
 def decisions(probs: dict[str, tuple[list[str], Matrix]], n: int) -> list[dict[str, Any]]:
-    """The coder's decision rule (as CoderModel._decide) on predicted probabilities."""
+    """The coder's own decision rule (:func:`eventlens.coder.decide`) on the probabilities."""
+    compat = load_compatibility()
+    labels = {h: lab for h, (lab, _) in probs.items()}
     out = []
     for i in range(n):
-        rel_labels, rel_p = probs["relevance"]
-        p_rel = float(rel_p[i][rel_labels.index(RELEVANT)])
-        pl_labels, pl_p = probs["plover"]
-        ti = int(np.argmax(pl_p[i]))
-        plover = pl_labels[ti]
-        st_labels, st_p = probs["status"]
-        status = st_labels[int(np.argmax(st_p[i]))]
-        ac_labels, ac_p = probs["acled"]
-        acled = ac_labels[int(np.argmax(ac_p[i]))]
-        if status not in ("occurred", "attempted", "foiled"):
-            acled = NO_ACLED
-        md_labels, md_p = probs["mode"]
-        allowed = [j for j, m in enumerate(md_labels) if m.split("|", 1)[0] == plover]
-        mode = md_labels[max(allowed, key=lambda j: float(md_p[i][j]))] if allowed else f"{plover}|"
+        c = decide({h: m[i] for h, (_, m) in probs.items()}, labels, compat)
         out.append(
             {
-                "p_rel": p_rel,
-                "p_type": float(pl_p[i][ti]),
-                "relevance": RELEVANT if p_rel >= 0.5 else "not",
-                "plover": plover,
-                "mode": mode,
-                "status": status,
-                "acled": acled,
+                "p_rel": c.p_relevant,
+                "p_type": c.p_type,
+                "relevance": RELEVANT if c.relevant else "not",
+                "plover": c.plover,
+                "mode": f"{c.plover}|{c.mode or ''}",
+                "status": c.status,
+                "acled": f"{c.acled_type}|{c.acled_sub}" if c.acled_type else NO_ACLED,
             }
         )
     return out

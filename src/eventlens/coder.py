@@ -131,9 +131,30 @@ class Coding:
     acled_sub: str | None
     confidence: float
     specificity: float = 0.0
+    p_type: float = 0.0
 
 
 # ----------------------------------------------------------------------------- model
+
+
+def load_compatibility() -> dict[str, frozenset[str]]:
+    """Which ACLED types (or ``Type|Sub`` labels, or ``none``) each PLOVER type may take.
+
+    From ``labels.yaml``'s ``plover_acled``; key ``""`` is for events that did not
+    happen, ``!required`` lists the types that are always an ACLED event when they occur.
+    """
+    import yaml
+
+    path = model_dir() / "labels.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        table = data["plover_acled"]
+        out = {str(k): frozenset(str(x) for x in v) for k, v in table["types"].items()}
+        out[""] = frozenset({NO_ACLED})
+        out["!required"] = frozenset(table["required"])
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as e:
+        raise ResourceError(f"{path}: cannot read plover_acled ({e})") from None
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +188,7 @@ class CoderModel:
         self.dims = int(meta["features"]["hash_dims"])
         self.dense_blocks: tuple[str, ...] = tuple(meta["features"]["dense"])
         self.calibration = tuple(float(x) for x in meta["calibration"]["coef"])
+        self.compatible = load_compatibility()
         self.status_policy = str(
             os.environ.get("EVENTLENS_STATUS_POLICY") or meta.get("status_policy", "coder")
         )
@@ -259,41 +281,64 @@ class CoderModel:
         return float(1.0 / (1.0 + np.exp(-x)))
 
     def _decide(self, p: dict[str, Matrix]) -> Coding:
-        rel = self.heads["relevance"].labels
-        p_rel = float(p["relevance"][rel.index(RELEVANT)])
-        reasons = [(float(p["relevance"][i]), r) for i, r in enumerate(rel) if r != RELEVANT]
-        not_event = max(reasons)[1] if reasons else None
-        types = self.heads["plover"].labels
-        ti = int(np.argmax(p["plover"]))
-        plover = types[ti]
-        modes = self.heads["mode"].labels
-        allowed = [i for i, m in enumerate(modes) if m.split("|", 1)[0] == plover]
-        mode = None
-        if allowed:
-            mi = max(allowed, key=lambda i: float(p["mode"][i]))
-            mode = modes[mi].split("|", 1)[1] or None
-        status: Status = self.heads["status"].labels[int(np.argmax(p["status"]))]  # type: ignore[assignment]
-        acled_labels = self.heads["acled"].labels
-        acled = acled_labels[int(np.argmax(p["acled"]))]
-        if status not in ("occurred", "attempted", "foiled"):
-            acled = (
-                NO_ACLED  # plans, threats, warnings, denials and speculation are not ACLED events
-            )
-        a_type, a_sub = acled.split("|", 1) if acled != NO_ACLED else (None, None)
-        specificity = float(np.max(p["acled"]))
-        confidence = self.calibrated(p_rel, float(p["plover"][ti]))
-        return Coding(
-            relevant=p_rel >= 0.5,
-            p_relevant=p_rel,
-            not_event=None if p_rel >= 0.5 else not_event,
-            plover=plover,
-            mode=mode,
-            status=status,
-            acled_type=a_type,
-            acled_sub=a_sub,
-            confidence=confidence,
-            specificity=specificity,
-        )
+        labels = {h: head.labels for h, head in self.heads.items()}
+        c = decide(p, labels, self.compatible)
+        return replace(c, confidence=self.calibrated(c.p_relevant, c.p_type))
+
+
+def decide(
+    p: dict[str, Matrix],
+    labels: dict[str, Sequence[str]],
+    compatible: dict[str, frozenset[str]],
+) -> Coding:
+    """One candidate's coding from its head probabilities (uncalibrated ``confidence``).
+
+    PLOVER type and ACLED label are decoded jointly: the pair with the highest
+    product of probabilities among the pairs ``compatible`` allows (an ASSAULT that
+    occurred is always some ACLED event; a CONSULT never is).  Plans, threats,
+    warnings, denials and speculation are not ACLED events.
+    """
+    rel = list(labels["relevance"])
+    p_rel = float(p["relevance"][rel.index(RELEVANT)])
+    reasons = [(float(p["relevance"][i]), r) for i, r in enumerate(rel) if r != RELEVANT]
+    not_event = max(reasons)[1] if reasons else None
+    st = list(labels["status"])
+    status: Status = st[int(np.argmax(p["status"]))]  # type: ignore[assignment]
+    happened = status in ("occurred", "attempted", "foiled")
+    types, acleds = list(labels["plover"]), list(labels["acled"])
+    best: tuple[float, int, int] | None = None
+    for ti, t in enumerate(types):
+        allowed = compatible.get(t if happened else "", frozenset({NO_ACLED}))
+        if status == "occurred" and t in compatible.get("!required", frozenset()):
+            allowed = allowed - {NO_ACLED}
+        for ai, a in enumerate(acleds):
+            if a not in allowed and a.split("|", 1)[0] not in allowed:
+                continue
+            score = float(p["plover"][ti]) * float(p["acled"][ai])
+            if best is None or score > best[0]:
+                best = (score, ti, ai)
+    ti, ai = (best[1], best[2]) if best else (int(np.argmax(p["plover"])), acleds.index(NO_ACLED))
+    plover, acled = types[ti], acleds[ai]
+    modes = list(labels["mode"])
+    own = [i for i, m in enumerate(modes) if m.split("|", 1)[0] == plover]
+    mode = (
+        modes[max(own, key=lambda i: float(p["mode"][i]))].split("|", 1)[1] or None if own else None
+    )
+    a_type, a_sub = acled.split("|", 1) if acled != NO_ACLED else (None, None)
+    specific = [float(p["acled"][i]) for i, a in enumerate(acleds) if a != NO_ACLED]
+    return Coding(
+        relevant=p_rel >= 0.5,
+        p_relevant=p_rel,
+        not_event=None if p_rel >= 0.5 else not_event,
+        plover=plover,
+        mode=mode,
+        status=status,
+        acled_type=a_type,
+        acled_sub=a_sub,
+        confidence=p_rel,
+        specificity=max(specific) if specific and acled != NO_ACLED else 0.0,
+        p_type=float(p["plover"][ti]),
+    )
 
 
 def _logit(p: float) -> float:

@@ -168,11 +168,19 @@ def _same_coded(a: Event, b: Event) -> bool:
     """
     if a.event_type != b.event_type:
         return False
+    # a strike and a march, an arrest and a curfew: modes set apart all but attacks,
+    # whose mentions name them by weapon or by effect ("the blast", "the shooting")
+    raid_arrest = {a.mode, b.mode} == {"arrest", "seize"}
+    if a.event_type != "ASSAULT" and None not in (a.mode, b.mode) and a.mode != b.mode:
+        if not raid_arrest:
+            return False
     plot = a.status in PLOT and b.status in PLOT
     if a.status != b.status and not plot:
         return False
     if not _places_agree(a.location, b.location) or not _dates_agree(a, b):
         return False
+    if not _counts_agree(a.counts, b.counts):
+        return False  # "18 killed in Monywa ... 2 killed in Mandalay": two events
     return _actors_agree(a.actor, b.actor) and _actors_agree(a.recipient, b.recipient)
 
 
