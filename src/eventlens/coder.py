@@ -28,7 +28,7 @@ import logging
 import os
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib import resources
@@ -288,8 +288,8 @@ class CoderModel:
 
 def decide(
     p: dict[str, Matrix],
-    labels: dict[str, Sequence[str]],
-    compatible: dict[str, frozenset[str]],
+    labels: Mapping[str, Sequence[str]],
+    compatible: Mapping[str, frozenset[str]],
 ) -> Coding:
     """One candidate's coding from its head probabilities (uncalibrated ``confidence``).
 

@@ -171,9 +171,9 @@ def _same_coded(a: Event, b: Event) -> bool:
     # a strike and a march, an arrest and a curfew: modes set apart all but attacks,
     # whose mentions name them by weapon or by effect ("the blast", "the shooting")
     raid_arrest = {a.mode, b.mode} == {"arrest", "seize"}
-    if a.event_type != "ASSAULT" and None not in (a.mode, b.mode) and a.mode != b.mode:
-        if not raid_arrest:
-            return False
+    differ = None not in (a.mode, b.mode) and a.mode != b.mode
+    if a.event_type != "ASSAULT" and differ and not raid_arrest:
+        return False
     plot = a.status in PLOT and b.status in PLOT
     if a.status != b.status and not plot:
         return False
