@@ -25,6 +25,7 @@ place with a low score.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -48,7 +49,7 @@ from eventlens.geo.gazetteer import (
     Gazetteer,
 )
 from eventlens.geo.names import name_key
-from eventlens.geo.recognize import load_not_places, recognize
+from eventlens.geo.recognize import load_never_places, load_not_places, recognize
 from eventlens.model import FeatureLevel, Place
 
 if TYPE_CHECKING:
@@ -135,6 +136,15 @@ class Weights:
     max_candidates: int = 400
     context_candidates: int = 60
     """Candidates per name kept for context (best priors first)."""
+    prominent_population: int = 1_000_000
+    """A capital, or a city at least this large, is only displaced by a qualifier
+    in the mention or its own sentence (see ``_keep_prominent``)."""
+    prominent_km: float = 250.0
+    """How near a same-sentence place must be to a smaller namesake to support it."""
+    prominent_local: int = 2
+    """Or how many places of other sentences, in the namesake's first-level region
+    and that near it: a cluster of local places is regional context, not the
+    country context that must not move a capital."""
     stray_km: float = 1000.0
     """A small place this far from all the text's other places, in none of their
     countries, is left unresolved (see ``_stray``)."""
@@ -187,6 +197,7 @@ class Geoparser:
         self.weights = weights or Weights()
         self.toponyms_in_orgs = toponyms_in_orgs
         self._not_places = load_not_places()
+        self._never_places = load_never_places()
         self._feature_weight = dict(self.weights.feature)
 
     @classmethod
@@ -215,7 +226,7 @@ class Geoparser:
         spans = self.recognize(text, nlp_doc)
         demonyms = _demonym_votes(text, nlp_doc, self.gazetteer)
         full, extra = _with_source(text, source)
-        places = self._resolve(full, [*spans, *extra], demonyms, countries)
+        places = self._resolve(full, [*spans, *extra], demonyms, countries, len(text))
         places = [p for p in places if p.end <= len(text)]
         return sorted([*places, *self._capitals(text, places)], key=lambda p: p.start)
 
@@ -241,6 +252,7 @@ class Geoparser:
             nlp_doc,
             self.gazetteer,
             not_places=self._not_places,
+            never_places=self._never_places,
             toponyms_in_orgs=self.toponyms_in_orgs,
         )
 
@@ -270,7 +282,7 @@ class Geoparser:
                     context.append((s, e))
             full, extra = _with_source(text, source)
             context.extend(extra)
-        places = self._resolve(full, wanted + context, demonyms, countries)
+        places = self._resolve(full, wanted + context, demonyms, countries, len(text))
         order = {(p.start, p.end): p for p in places}
         return [order[(s, e)] for s, e in wanted]
 
@@ -282,7 +294,10 @@ class Geoparser:
         spans: Sequence[tuple[int, int]],
         demonyms: dict[str, float],
         countries: Sequence[str],
+        text_end: int,
     ) -> list[Place]:
+        """Resolve ``spans`` of ``text``; spans past ``text_end`` are the source's
+        place, context for every sentence."""
         w = self.weights
         out: dict[tuple[int, int], Place] = {}
         groups: dict[tuple[str, Hint | None], _Group] = {}
@@ -336,9 +351,14 @@ class Geoparser:
 
         if glist:
             _Context(glist, votes_fixed, w).run()
+            _keep_prominent(glist, _sentence_ids(text[:text_end]), text_end, w)
 
         for g in glist:
             c = g.candidates[g.best]
+            if g.key in self._never_places and not g.containers:
+                for s in g.spans:
+                    out[(s.start, s.end)] = Place(s.text, s.start, s.end, reason=NEVER_REASON)
+                continue
             if _stray(g, c, glist, votes_fixed, w.stray_km):
                 for s in g.spans:
                     out[(s.start, s.end)] = Place(s.text, s.start, s.end, reason=STRAY_REASON)
@@ -575,6 +595,78 @@ class _Context:
             _choose(g, w.temperature)
 
 
+_SENTENCE_END = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])[.!?][\"'”’)]*\s+(?=[A-Z\"“])|\n\s*")
+
+
+def _sentence_ids(text: str) -> list[int]:
+    """Character offsets where sentences start (a light splitter: abbreviations
+    such as "Ky." or "St." and initials do not end a sentence)."""
+    return [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
+
+
+def _sentence_of(starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset) - 1
+
+
+def _prominent(c: Candidate, population: int = 1_000_000) -> bool:
+    return (
+        c.feature in ("city", "locality")
+        and c.match in (MATCH_PRIMARY, MATCH_ALIAS)
+        and (c.capital == CAPITAL_COUNTRY or c.population >= population)
+    )
+
+
+def _keep_prominent(groups: list[_Group], starts: list[int], text_end: int, w: Weights) -> None:
+    """Undo context that moved a capital or a big city to a small namesake.
+
+    "London" stays the capital of the United Kingdom in a story that names
+    Ohio towns elsewhere; only a qualifier in the mention ("London, Ohio",
+    a hint word), a place of its own sentence within ``km`` of the namesake
+    or in its first-level region, or ``w.prominent_local`` places of other
+    sentences that are both (a local cluster, not country context) move it.
+    The source's place (spans from ``text_end``) counts as part of every sentence,
+    as a dateline would.  ``w.prominent_km``
+    is that distance and ``w.prominent_population`` the size of a big city.
+    """
+    km, pop = w.prominent_km, w.prominent_population
+    sentences = [
+        {_sentence_of(starts, s.start) if s.start < text_end else -1 for s in g.spans}
+        for g in groups
+    ]
+    for gi, g in enumerate(groups):
+        c = g.candidates[g.best]
+        if _prominent(c, pop) or g.containers or g.hint is not None:
+            continue
+        big = [i for i, o in enumerate(g.candidates) if _prominent(o, pop) and o.pid != c.pid]
+        if not big:
+            continue
+        local = 0
+        supported = False
+        for oi, o in enumerate(groups):
+            if oi == gi or o.confidence < 0.3:
+                continue
+            oc = o.candidates[o.best]
+            same_region = c.admin1_pid is not None and c.admin1_pid in (oc.admin1_pid, oc.pid)
+            near = (
+                oc.feature in ("city", "locality", "admin2")
+                and haversine_km(c.lat, c.lon, oc.lat, oc.lon) < km
+            )
+            if sentences[oi] & sentences[gi] or -1 in sentences[oi]:
+                if same_region or near:
+                    supported = True
+                    break
+            elif same_region and near:
+                local += 1
+        if local >= w.prominent_local:
+            supported = True
+        if supported:
+            continue
+        best = max(big, key=lambda i: g.scores[i])
+        g.best = best
+        g.confidence = max(0.5, g.confidence)
+
+
+NEVER_REASON = "a word that names no place in news (data/geo/never_places.txt)"
 STRAY_REASON = "only a small place of this name, far from everything else the text names"
 
 

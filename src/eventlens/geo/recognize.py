@@ -139,6 +139,14 @@ def load_not_places() -> frozenset[str]:
     )
 
 
+def load_never_places() -> frozenset[str]:
+    """The keys of ``data/geo/never_places.txt`` (words that are never places in news)."""
+    text = (resources.files("eventlens") / "data" / "geo" / "never_places.txt").read_text("utf-8")
+    return frozenset(
+        name_key(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
 def _strong(cands: tuple[Candidate, ...], *, min_population: int = 0) -> list[Candidate]:
     """Candidates matched by own name or English alias (not a foreign alternate name)."""
     out = []
@@ -528,16 +536,25 @@ def recognize(
     gazetteer: Gazetteer,
     *,
     not_places: frozenset[str] = frozenset(),
+    never_places: frozenset[str] = frozenset(),
     toponyms_in_orgs: bool = True,
 ) -> list[tuple[int, int]]:
     """Character spans of the toponyms in ``text``, in text order.
 
     ``doc`` is a spaCy ``Doc`` of ``text`` or None (gazetteer-only recognition);
     ``not_places`` are name keys never proposed by the gazetteer alone
-    (:func:`load_not_places`).
+    (:func:`load_not_places`); ``never_places`` are dropped whatever spaCy says,
+    unless a container follows ("Hurricane, W.Va.") (:func:`load_never_places`).
     """
-    r = _Recognizer(text, doc, gazetteer, not_places, toponyms_in_orgs)
+    r = _Recognizer(text, doc, gazetteer, not_places | never_places, toponyms_in_orgs)
     r.entities()
     r.gazetteer_scan()
     r.propagate()
-    return sorted(r.spans)
+    blocked: list[tuple[int, int]] = []
+    if never_places:
+        words = sorted(never_places, key=len, reverse=True)
+        pattern = r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"[\s\-]+") for w in words)
+        for m in re.finditer(pattern + r")\b", text, re.IGNORECASE):
+            if m.group()[:1].isupper() and not r.container_after(m.end()):
+                blocked.append((m.start(), m.end()))
+    return sorted((s, e) for s, e in r.spans if not any(s < be and bs < e for bs, be in blocked))
