@@ -87,8 +87,14 @@ def process(pipeline: Pipeline, work: Work) -> Outcome:
         )
     used = {e.evidence.sentence for e in doc.events}
     sentences = tuple((s.index, s.text) for s in doc.sentences if s.index in used)
+    # The article as the pipeline left it: the clean stage fills in the title,
+    # date, source and language from the page (the article as read has none).
     return Outcome(
-        _light(work), doc.text, tuple(doc.events), sentences, seconds=time.perf_counter() - t0
+        _light(replace(work, article=doc.article)),
+        doc.text,
+        tuple(doc.events),
+        sentences,
+        seconds=time.perf_counter() - t0,
     )
 
 

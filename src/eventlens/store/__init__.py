@@ -89,6 +89,8 @@ class ArticleRecord:
     n_events: int
     ingested_at: datetime
     updated_at: datetime
+    language: str | None = None
+    fetched_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +274,8 @@ class Store:
                     c.n_events,
                     c.ingested_at,
                     c.updated_at,
+                    c.language,
+                    c.fetched_at,
                 ).where(c.id == article_id)
             ).first()
         return ArticleRecord(**r._mapping) if r is not None else None
