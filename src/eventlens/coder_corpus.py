@@ -147,8 +147,15 @@ def head_labels(rec: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def load_corpus(files: Sequence[Path]) -> tuple[list[Record], int]:
-    """Sound records of the files (first use of an id wins) and the number skipped."""
+def _weak_relevant() -> dict[str, str]:
+    return {"relevance": RELEVANT, "plover": "", "mode": "", "status": "", "acled": ""}
+
+
+def load_corpus(files: Sequence[Path], weak: bool = False) -> tuple[list[Record], int]:
+    """Sound records of the files (first use of an id wins) and the number skipped.
+
+    ``weak`` records carry a relevance label only (a relevant one has no type or status).
+    """
     labels = load_labels()
     out: list[Record] = []
     bad = 0
@@ -162,7 +169,10 @@ def load_corpus(files: Sequence[Path]) -> tuple[list[Record], int]:
             except json.JSONDecodeError:
                 bad += 1
                 continue
-            if check_record(rec, labels) or rec["id"] in seen:
+            problems = check_record(rec, labels)
+            if weak and isinstance(rec, dict) and rec.get("relevant") is True:
+                problems = [p for p in problems if "plover" not in p and "status" not in p]
+            if problems or rec["id"] in seen:
                 bad += 1
                 continue
             seen.add(rec["id"])
@@ -172,7 +182,7 @@ def load_corpus(files: Sequence[Path]) -> tuple[list[Record], int]:
                     str(rec["group"]),
                     str(rec["source"]),
                     candidate(rec["text"], rec["trigger"]),
-                    head_labels(rec),
+                    head_labels(rec) if not (weak and rec["relevant"]) else _weak_relevant(),
                     rec,
                 )
             )
