@@ -30,12 +30,12 @@ import re
 from dataclasses import dataclass, replace
 
 from eventlens.actors import ActorResolver
+from eventlens.counts import count_on_noun, is_aggregate, number_words
 from eventlens.lexicon import Lexicon, TriggerSense
 from eventlens.model import Actor, Counts, Document, Event, Evidence, Status, stable_id
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
 from eventlens.syntax import (
-    NUMBER_WORDS,
     OBJECT_DEPS,
     PASSIVE_SUBJECT_DEPS,
     RELATIVE_PRONOUNS,
@@ -144,16 +144,6 @@ class Trigger:
     kind: str  # verb | noun | phrase
 
 
-def parse_number(tok: Token) -> int | None:
-    """An exact count from a numeral token, or None ("dozens" is not exact)."""
-    text = tok.lower_.replace(",", "")
-    if text.isdigit():
-        return int(text)
-    if text in NUMBER_WORDS and text not in ("hundred", "thousand", "dozen"):
-        return NUMBER_WORDS[text]
-    return None
-
-
 class EventFinder:
     name = "eventlens.events.v1"
     requires: tuple[str, ...] = ("nlp", "sentences", "places")
@@ -229,7 +219,7 @@ class EventFinder:
             if recipient_tok is not None
             else None
         )
-        counts = event_counts(trig, recipient_tok, sent)
+        counts = event_counts(trig, recipient_tok, sent, actor_tok, all_triggers)
         evidence_toks: list[Token] = [*trig.words, trig.anchor]
         for t in (actor_tok, recipient_tok):
             if t is not None and t.sent.start == sent.start:
@@ -679,17 +669,15 @@ def _is_under(t: Token, a: Token) -> bool:
 
 
 def _count_of(tok: Token | None) -> int | None:
+    """The number of people a recipient phrase names: "37 people", "him", "a man"."""
     if tok is None:
         return None
-    n = parse_number(tok) if tok.like_num or tok.pos_ == "NUM" else None
-    if n is not None:
-        return n
+    got = count_on_noun(tok)
+    if got is not None:
+        return got.value
+    if tok.lower_ in number_words().vague:
+        return None
     for c in tok.children:
-        if c.dep_ == "nummod":
-            n = parse_number(c)
-            if n is not None:
-                # "at least 12": the number itself
-                return n
         if c.dep_ == "det" and c.lower_ in ("a", "an") and tok.tag_ in ("NN", "NNP"):
             return 1
     if tok.lower_ in SINGULAR_PRONOUNS or (
@@ -701,63 +689,149 @@ def _count_of(tok: Token | None) -> int | None:
 
 def _numbered(tok: Token) -> int | None:
     """The exact number attached to a noun or given as the noun itself."""
-    if tok.pos_ == "NUM":
-        return parse_number(tok)
-    for c in tok.children:
-        if c.dep_ == "nummod":
-            return parse_number(c)
-    return None
+    got = count_on_noun(tok)
+    return got.value if got is not None else None
 
 
-def event_counts(trig: Trigger, recipient: Token | None, sent: Span) -> Counts:
+CLAUSE_BREAKS = frozenset({"advcl", "ccomp", "parataxis", "conj", "relcl", "csubj"})
+
+
+def _owning_trigger(tok: Token, triggers: list[Trigger]) -> Trigger | None:
+    """The event mention a count word belongs to: the nearest trigger at or above it
+    in its own clause, else the nearest one below it.  A count in another clause
+    ("..., while in New York police estimated 10,000 marchers") belongs to none."""
+    by_i = {t.anchor.i: t for t in triggers}
+    for w in (t for t in triggers if tok.i in {x.i for x in t.words}):
+        return w
+    for h in (tok, *heads(tok)):
+        if h.i in by_i:
+            return by_i[h.i]
+        if h.dep_ in CLAUSE_BREAKS and h.pos_ in ("VERB", "AUX") and h.tag_ != "VBG":
+            if h.dep_ == "relcl" and h.head.i in by_i:
+                return by_i[h.head.i]  # "bombings ..., which killed 76 people"
+            break
+    below = [t for t in triggers if _is_under(t.anchor, tok)]
+    return min(below, key=lambda t: abs(int(t.anchor.i) - int(tok.i))) if below else None
+
+
+def event_counts(
+    trig: Trigger,
+    recipient: Token | None,
+    sent: Span,
+    actor: Token | None = None,
+    triggers: list[Trigger] | None = None,
+) -> Counts:
+    """Counts stated in the event's own clause; aggregates (a war's toll, a
+    worldwide total) are not the event's."""
     killed = injured = arrested = participants = None
     etype, mode = trig.sense.event_type, trig.sense.mode
-    if etype == "COERCE" and mode == "arrest":
+    same = [t for t in (triggers or [trig]) if t.sense.event_type == etype] or [trig]
+    if etype == "COERCE" and mode == "arrest" and not is_aggregate(trig.anchor):
         arrested = _count_of(recipient)
     if etype == "ASSAULT":
-        killed = _casualties(sent, KILL_WORDS)
-        injured = _casualties(sent, INJURE_WORDS)
-    if etype == "PROTEST":
-        for t in sent:
-            if t.lemma_.lower() in PARTICIPANT_WORDS:
-                n = _numbered(t)
-                if n is not None:
-                    participants = n
-                    break
+        killed = _casualties(sent, KILL_WORDS, trig, same)
+        injured = _casualties(sent, INJURE_WORDS, trig, same)
+    if etype == "PROTEST" and not is_aggregate(trig.anchor):
+        if actor is not None and actor.lemma_.lower() in PARTICIPANT_WORDS | {"thousand"}:
+            participants = _participants(actor)
+        if participants is None:
+            for t in sent:
+                if t.lemma_.lower() in PARTICIPANT_WORDS and _owning_trigger(t, same) is trig:
+                    n = _participants(t)
+                    if n is not None:
+                        participants = n
+                        break
     return Counts(killed=killed, injured=injured, arrested=arrested, participants=participants)
 
 
-def _casualties(sent: Span, words: frozenset[str]) -> int | None:
+def _participants(tok: Token) -> int | None:
+    n = _numbered(tok)
+    if n is None and tok.dep_ == "pobj" and tok.head.lower_ == "of":
+        # "Tens of thousands of people", "a crowd of 5,000 people"
+        n = _numbered(tok.head.head)
+    return n
+
+
+def _casualties(
+    sent: Span, words: frozenset[str], trig: Trigger, same: list[Trigger]
+) -> int | None:
     for t in sent:
         lemma = t.lemma_.lower()
         if lemma not in words and t.lower_ not in words:
             continue
-        if t.pos_ == "VERB":
-            # "killed 12 people", "12 people were killed", "killing at least 12"
+        owner = _owning_trigger(t, same)
+        if owner is not trig and (owner is None or not _same_mention(owner, trig)):
+            continue  # another attack's toll
+        verb = (
+            t
+            if t.pos_ in ("VERB", "AUX")
+            else next((h for h in heads(t) if h.pos_ in ("VERB", "AUX")), t)
+        )
+        if is_aggregate(verb) or is_aggregate(t):
+            continue
+        n = _casualty_number(t)
+        if n is not None:
+            return n
+    return None
+
+
+INTRANSITIVE_HARM = frozenset({"die", "perish", "dead", "succumb"})
+RESULT_LINKS = frozenset({"advcl", "conj", "xcomp"})
+
+
+def _same_mention(result: Trigger, trig: Trigger) -> bool:
+    """Is ``result`` (a killing, a wounding) the outcome of ``trig`` as stated in one
+    clause: "the attack killed 5", "opened fire, killing 7", "struck ... and killed 20"?"""
+    r, a = result.anchor, trig.anchor
+    if a.dep_ == "pobj" and a.head.dep_ == "prep" and a.head.head.i == r.i:
+        return True  # "were slain in a terrorist attack"
+    if a.dep_ == "conj" and a.head.i == r.i and first_child(a, *SUBJECT_DEPS) is None:
+        return True  # "killed 95 rebels and destroyed 11 vehicles"
+    cur = r
+    for _ in range(4):
+        if any(c.i == trig.anchor.i and c.dep_ in SUBJECT_DEPS for c in cur.children):
+            return True
+        if cur.i == trig.anchor.i:
+            return True
+        if cur is not result.anchor and first_child(cur, *SUBJECT_DEPS) is not None:
+            return False
+        if cur.dep_ not in RESULT_LINKS or cur.head.i == cur.i:
+            return False
+        if first_child(cur, *SUBJECT_DEPS) is not None and cur.dep_ == "conj":
+            return False  # "..., and gunmen killed 3": its own subject, its own event
+        cur = cur.head
+    return False
+
+
+def _casualty_number(t: Token) -> int | None:
+    if t.pos_ == "VERB":
+        # "killed 12 people", "12 people were killed", "killing at least 12"
+        # the subject counts only for "12 people died": "two bombings killed 74" is 74
+        subject_ok = t.lemma_.lower() in INTRANSITIVE_HARM
+        for dep in ("dobj", "nsubjpass", "npadvmod", "nsubj"):
             for c in t.children:
-                if c.dep_ in ("dobj", "nsubjpass", "nsubj") or (
-                    c.dep_ == "npadvmod" and c.pos_ == "NUM"
-                ):
-                    n = _numbered(c)
-                    if n is not None:
-                        return n
-            if t.dep_ in ("acl", "amod") and t.head.pos_ in ("NOUN", "NUM"):
-                n = _numbered(t.head)
+                if c.dep_ != dep or (dep == "nsubj" and not subject_ok):
+                    continue
+                if dep == "npadvmod" and c.pos_ != "NUM":
+                    continue
+                n = _numbered(c)
                 if n is not None:
                     return n
-        else:
-            # "12 dead", "a death toll of 30", "12 people dead"
-            n = _numbered(t)
-            if n is not None:
-                return n
-            if t.dep_ in ("amod", "acomp", "oprd") and t.head.pos_ in ("NOUN", "NUM"):
-                n = _numbered(t.head)
-                if n is not None:
-                    return n
-            for obj in prep_objects(t, "of", "to", "at"):
-                n = _numbered(obj)
-                if n is not None:
-                    return n
+        if t.dep_ in ("acl", "amod") and t.head.pos_ in ("NOUN", "NUM"):
+            return _numbered(t.head)
+        return None
+    # "12 dead", "a death toll of 30", "12 people dead"
+    n = _numbered(t)
+    if n is not None:
+        return n
+    if t.dep_ in ("amod", "acomp", "oprd") and t.head.pos_ in ("NOUN", "NUM"):
+        n = _numbered(t.head)
+        if n is not None:
+            return n
+    for obj in prep_objects(t, "of", "to", "at"):
+        n = _numbered(obj)
+        if n is not None:
+            return n
     return None
 
 
