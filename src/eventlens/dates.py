@@ -13,10 +13,13 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+from eventlens.dateline import find_dateline
+from eventlens.lexicon import load_yaml
 from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
 from eventlens.scope import by_sentence, owner_of, owners
@@ -34,6 +37,9 @@ _AGO = re.compile(
     r"\b(?P<n>\d+|a few|few|several|some|a couple of|couple of|a|an|one|two|three|four|five|six|"
     r"seven|eight|nine|ten)\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)\b"
 )
+
+
+_ORDINAL_DAY = re.compile(r"(?:the )?([0-3]?\d)(?:st|nd|rd|th)")
 
 
 def _shift_month(d: date, months: int) -> tuple[int, int]:
@@ -64,7 +70,8 @@ def _relative(t: str, pub: date | None) -> EventDate | None:
     is_relative = bool(
         _AGO.search(t)
         or re.search(r"\b(today|tonight|yesterday|this|last|past|earlier|previous|recent)\b", t)
-        or t in WEEKDAYS
+        or any(re.search(rf"\b{d}\b", t) for d in WEEKDAYS)
+        or _ORDINAL_DAY.fullmatch(t)
     )
     if not is_relative:
         return None
@@ -89,6 +96,14 @@ def _relative(t: str, pub: date | None) -> EventDate | None:
         if unit == "month":
             return month(*_shift_month(pub, -n))
         return year(pub.year - n)
+    od = _ORDINAL_DAY.fullmatch(t)
+    if od:
+        # "on the 12th": that day of this month, else of the month before
+        dd = int(od.group(1))
+        y, mo = (pub.year, pub.month) if dd <= pub.day else _shift_month(pub, -1)
+        if dd > calendar.monthrange(y, mo)[1]:
+            return None
+        return EventDate(date(y, mo, dd).isoformat(), "day", "relative")
     for name, wd in WEEKDAYS.items():
         if re.search(rf"\b{name}\b", t):
             back = (pub.weekday() - wd) % 7  # "on Saturday" in Saturday's paper: that day
@@ -152,7 +167,27 @@ def _explicit(t: str, pub: date | None) -> EventDate | None:
     return EventDate(f"{d.year:04d}-{d.month:02d}", "month", "explicit")
 
 
+@dataclass(frozen=True, slots=True)
+class DateCues:
+    period_words: tuple[tuple[str, ...], ...]
+    historical_cues: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def date_cues() -> DateCues:
+    data: dict[str, Any] = load_yaml("date_cues.yaml")
+    return DateCues(
+        period_words=tuple(tuple(str(w).lower().split()) for w in data["period_words"]),
+        historical_cues=tuple(str(w).lower() for w in data["historical_cues"]),
+    )
+
+
 class Dater:
+    """Each event's date from its own words: its clause, then its sentence, then
+    its paragraph, then the article's dateline, and only then the publication
+    date (source ``publication``).  A reference to the past with no date of its
+    own stays undated."""
+
     name = "eventlens.dates.v1"
     requires: tuple[str, ...] = ("nlp", "events")
     provides: tuple[str, ...] = ("dates",)
@@ -166,7 +201,22 @@ class Dater:
             return doc
         published = doc.article.published or self.settings.published
         lex = self.resources.lexicon
+        cues = date_cues()
         sents = list(doc.nlp.sents)
+        line = _dateline_date(doc, published)
+        # every usable date expression of each sentence, in order
+        sentence_dates: dict[int, list[tuple[Any, EventDate]]] = {}
+        for si, sent in enumerate(sents):
+            for ent in _date_expressions(sent):
+                if _is_deadline(ent) or _is_period(ent, cues):
+                    continue
+                if line is not None and ent.start_char < line[1]:
+                    continue  # the dateline's own date
+                resolved = resolve_expression(ent.text, published)
+                if resolved is None or resolved.value is None or _after(resolved, published):
+                    continue
+                sentence_dates.setdefault(si, []).append((ent, resolved))
+        paragraph = _paragraphs(doc.text, sents)
         dates: dict[int, EventDate] = {}
         for si, idxs in by_sentence(doc.events).items():
             sent = sents[si]
@@ -174,30 +224,117 @@ class Dater:
             clause_map = owners(sent, evs, lex)
             owned: dict[int, EventDate] = {}
             shared: list[tuple[Any, EventDate]] = []
-            for ent in sent.ents:
-                if ent.label_ != "DATE":
-                    continue
-                if _is_deadline(ent):
-                    continue
-                resolved = resolve_expression(ent.text, published)
-                if resolved is None or _after(resolved, published):
-                    continue
+            owner_type: dict[int, str] = {}  # expression -> type of the event owning it
+            for ent, resolved in sentence_dates.get(si, []):
                 owner = owner_of(ent.root, clause_map)
                 if owner is None:
                     shared.append((ent.root, resolved))
-                elif owner not in owned:
-                    owned[owner] = resolved
+                else:
+                    owner_type[ent.start] = evs[owner].event_type
+                    owned.setdefault(owner, resolved)
             for local, k in enumerate(idxs):
-                found = owned.get(local) or _shared_date(shared, doc, doc.events[k])
+                ev = doc.events[k]
+                # a date in another event's clause serves only another mention of the same kind
+                in_sentence = [
+                    d
+                    for e, d in sentence_dates.get(si, [])
+                    if owner_type.get(e.start, ev.event_type) == ev.event_type
+                ]
+                found = (
+                    owned.get(local)
+                    or _shared_date(shared, doc, ev)
+                    or (in_sentence[0] if in_sentence else None)
+                    or _paragraph_date(si, paragraph, sentence_dates)
+                )
+                if found is None and line is not None:
+                    found = line[0]
                 if found is None:
-                    found = (
-                        EventDate(published.isoformat(), "day", "publication")
-                        if published
-                        else UNKNOWN_DATE
-                    )
+                    if _historical(sent.text, cues):
+                        found = UNKNOWN_DATE
+                    elif published:
+                        found = EventDate(published.isoformat(), "day", "publication")
+                    else:
+                        found = UNKNOWN_DATE
                 dates[k] = found
         events = tuple(replace(ev, date=dates.get(k, ev.date)) for k, ev in enumerate(doc.events))
         return replace(doc, events=events)
+
+
+DAY_WORDS = frozenset({"yesterday", "today", "tonight", *WEEKDAYS})
+
+
+def _date_expressions(sent: Any) -> list[Any]:
+    """Date entities, times that name a day ("Thursday night", "last night"), and
+    day words the tagger left outside any entity ("... rule yesterday, killing")."""
+    out: list[Any] = []
+    covered: set[int] = set()
+    for ent in sent.ents:
+        day_time = ent.label_ == "TIME" and (
+            any(t.lower_ in DAY_WORDS for t in ent)
+            or bool(re.search(r"\blast night\b", ent.text.lower()))
+        )
+        if ent.label_ == "DATE" or day_time:
+            out.append(ent)
+            covered.update(range(ent.start, ent.end))
+    for t in sent:
+        if t.i not in covered and t.lower_ in DAY_WORDS and t.ent_type_ not in ("ORG", "PERSON"):
+            out.append(t.doc[t.i : t.i + 1])
+    return sorted(out, key=lambda e: int(e.start))
+
+
+def _dateline_date(doc: Document, published: date | None) -> tuple[EventDate, int] | None:
+    """The dateline's date ("KABUL, March 4 (Reuters) -") and where the dateline ends."""
+    line = find_dateline(doc.text)
+    if line is None or line.date is None:
+        return None
+    resolved = resolve_expression(line.date, published)
+    if resolved is None or resolved.value is None or _after(resolved, published):
+        return None
+    return resolved, line.end
+
+
+def _paragraphs(text: str, sents: list[Any]) -> list[int]:
+    """The paragraph number of each sentence (paragraphs are lines of the clean text)."""
+    out: list[int] = []
+    para, pos = 0, 0
+    for sent in sents:
+        para += text.count("\n", pos, sent.start_char)
+        pos = sent.start_char
+        out.append(para)
+    return out
+
+
+def _paragraph_date(
+    si: int, paragraph: list[int], sentence_dates: dict[int, list[tuple[Any, EventDate]]]
+) -> EventDate | None:
+    """The date of the nearest earlier sentence of the same paragraph, else of the next one."""
+    for sj in range(si - 1, -1, -1):
+        if paragraph[sj] != paragraph[si]:
+            break
+        if sentence_dates.get(sj):
+            return sentence_dates[sj][0][1]
+    nxt = si + 1
+    if nxt < len(paragraph) and paragraph[nxt] == paragraph[si] and sentence_dates.get(nxt):
+        return sentence_dates[nxt][0][1]
+    return None
+
+
+def _is_period(ent: Any, cues: DateCues) -> bool:
+    """ "since 1980", "over the past decade": a period, not a day."""
+    doc = ent.doc
+    words = [t.lower_ for t in doc[max(ent.sent.start, ent.start - 3) : ent.end]]
+    text = " ".join(words)
+    return any(
+        re.search(r"(?<![\w-])" + re.escape(" ".join(p)) + r"(?![\w-])", text)
+        for p in cues.period_words
+    )
+
+
+def _historical(sentence: str, cues: DateCues) -> bool:
+    t = " ".join(sentence.lower().split())
+    return any(
+        re.search(r"(?<![\w-])" + re.escape(c) + r"(?![\w-])", t) for c in cues.historical_cues
+    )
 
 
 DEADLINE_PREPS = frozenset({"by", "until", "till", "before", "through", "within"})

@@ -1,0 +1,161 @@
+"""Event dates from the event's own words: clause, sentence, paragraph, dateline,
+and only then the publication date.  Sentences written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eventlens.dateline import find_dateline
+from eventlens.dates import resolve_expression
+from eventlens.model import Article, EventDate
+from eventlens.pipeline import Pipeline
+from eventlens.settings import DEFAULT_PIPELINE, Settings
+
+PUB = date(2024, 3, 5)  # a Tuesday
+
+
+@pytest.fixture(scope="module")
+def dater() -> Pipeline:
+    """Detection and dating only: no coder, merger or confidence cut in the way."""
+    skip = {
+        "eventlens.code.v1",
+        "eventlens.locate.v1",
+        "eventlens.merge.v1",
+        "eventlens.finalize.v1",
+    }
+    return Pipeline(Settings(pipeline=tuple(n for n in DEFAULT_PIPELINE if n not in skip)))
+
+
+def dates_of(p: Pipeline, text: str, event_type: str) -> list[EventDate]:
+    doc = p(Article(id="t", content=text, published=PUB))
+    return [e.date for e in doc.events if e.event_type == event_type]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("late Tuesday", ("2024-03-05", "day", "relative")),
+        ("Thursday night", ("2024-02-29", "day", "relative")),
+        ("early Monday", ("2024-03-04", "day", "relative")),
+        ("on the 12th", ("2024-02-12", "day", "relative")),
+        ("on the 3rd", ("2024-03-03", "day", "relative")),
+        ("Aug. 7", ("2023-08-07", "day", "explicit")),
+        ("in 2009", ("2009", "year", "explicit")),
+    ],
+)
+def test_expressions(text: str, want: tuple[str, str, str]) -> None:
+    assert resolve_expression(text, PUB) == EventDate(*want)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "value", "source"),
+    [
+        # issue 11
+        (
+            "Thirty-seven people were detained by police in Lagos on Monday after the protest.",
+            "COERCE",
+            "2024-03-04",
+            "relative",
+        ),
+        (
+            "KABUL - U.S.-led coalition aircraft struck two vehicles in Nuristan province on "
+            "Thursday, killing 14 civilians, local officials said.",
+            "ASSAULT",
+            "2024-02-29",
+            "relative",
+        ),
+        # the sentence
+        (
+            "Gunmen stormed a church in Kaduna yesterday, witnesses said.",
+            "ASSAULT",
+            "2024-03-04",
+            "relative",
+        ),
+        (
+            "Soldiers opened fire on the crowd late Sunday in the capital.",
+            "ASSAULT",
+            "2024-03-03",
+            "relative",
+        ),
+        (
+            "Rebels shelled the town on the 2nd, residents said.",
+            "ASSAULT",
+            "2024-03-02",
+            "relative",
+        ),
+        (
+            "A bomb exploded in a market in Peshawar on Aug. 7.",
+            "ASSAULT",
+            "2023-08-07",
+            "explicit",
+        ),
+        ("Militants attacked the convoy in 2009, the report said.", "ASSAULT", "2009", "explicit"),
+        # nothing stated: the publication date, marked as such
+        ("Police arrested four men in Mombasa.", "COERCE", "2024-03-05", "publication"),
+    ],
+)
+def test_event_date(dater: Pipeline, text: str, event_type: str, value: str, source: str) -> None:
+    got = dates_of(dater, text, event_type)
+    assert got, text
+    assert (got[0].value, got[0].source) == (value, source), (text, got)
+
+
+def test_paragraph_date_before_publication(dater: Pipeline) -> None:
+    text = (
+        "Fighting broke out in the north of the country on Saturday. "
+        "Rebels attacked an army base near the border."
+    )
+    got = dates_of(dater, text, "ASSAULT")
+    assert got[-1].value == "2024-03-02", got
+
+
+def test_a_new_paragraph_does_not_inherit(dater: Pipeline) -> None:
+    text = "Rebels attacked an army base on Saturday.\n\nPolice arrested two journalists in Accra."
+    got = dates_of(dater, text, "COERCE")
+    assert got[0].source == "publication", got
+
+
+def test_dateline_date_before_publication(dater: Pipeline) -> None:
+    text = "NAIROBI, March 1 (Reuters) - Police arrested six protesters outside parliament."
+    got = dates_of(dater, text, "COERCE")
+    assert (got[0].value, got[0].source) == ("2024-03-01", "explicit"), got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # issue 11: a period is not a date, and a war's history takes no publication date
+        "Police in Lima said on Tuesday that the war with the rebels has killed more than "
+        "70,000 people since 1980.",
+        "The bombing, the deadliest since the civil war, is remembered every year.",
+    ],
+)
+def test_period_and_history_never_take_the_year_or_publication(dater: Pipeline, text: str) -> None:
+    for d in dates_of(dater, text, "ASSAULT"):
+        assert d.value != "1980" and d.source != "publication", (text, d)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "when"),
+    [
+        ("KABUL - U.S.-led coalition aircraft struck", "KABUL", None),
+        ("LONDON, March 4 (Reuters) - Police said", "LONDON", "March 4"),
+        ("BAGHDAD (AP) \u2014 Two days after", "BAGHDAD", None),
+        ("MOGADISHU, Somalia, Jan. 5 -- Gunmen", "MOGADISHU, Somalia", "Jan. 5"),
+        ("A headline\n\nNAIROBI, Kenya \u2014 Police", "NAIROBI, Kenya", None),
+        ("Nairobi, Kenya (CNN) -- Police", "Nairobi, Kenya", None),
+    ],
+)
+def test_dateline(text: str, place: str, when: str | None) -> None:
+    d = find_dateline(text)
+    assert d is not None and (d.place, d.date) == (place, when)
+    assert text[d.place_start : d.place_end] == place
+
+
+@pytest.mark.parametrize(
+    "text", ["Police said - no more", "The U.S. - China talks", "UPDATE - new"]
+)
+def test_no_dateline(text: str) -> None:
+    assert find_dateline(text) is None
