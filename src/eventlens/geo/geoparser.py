@@ -31,7 +31,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -84,6 +84,23 @@ _LEADING_CITY = re.compile(rf"^(?:the\s+)?(?:{_CITY_WORDS})\s+of\s+", re.IGNOREC
 _CONTAINER_AFTER = re.compile(r"\s*,\s*((?:[A-Z][\w.'’\-]*\.?)(?:\s+[A-Z][\w.'’\-]*\.?){0,3})")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
+PlaceKind = Literal["demonym", "facility"]
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPlace(Place):
+    """A place with what kind of mention found it, where that matters downstream.
+
+    ``kind`` "demonym": an adjective or a people's name ("Kurdish", "Texans")
+    resolved to the place it names; it says who, not where, so an event must
+    not be placed by it alone.  ``kind`` "facility": an airport (``facility``
+    its name) resolved to the city it serves, with that city's feature level.
+    """
+
+    kind: PlaceKind | None = None
+    facility: str | None = None
+
+
 _FEATURES: dict[str, FeatureLevel | None] = {
     "country": "country",
     "admin1": "admin1",
@@ -92,6 +109,7 @@ _FEATURES: dict[str, FeatureLevel | None] = {
     "locality": "locality",
     "continent": None,
     "region": None,
+    "facility": None,
 }
 
 
@@ -106,6 +124,7 @@ class Weights:
         ("continent", 1.6),
         ("admin1", 1.1),
         ("region", 2.5),
+        ("facility", 2.0),
         ("admin2", 0.2),
         ("city", 0.3),
         ("locality", 0.0),
@@ -213,8 +232,13 @@ class Geoparser:
         *,
         countries: Sequence[str] = (),
         source: str | None = None,
+        demonyms: bool = False,
     ) -> list[Place]:
         """Every toponym in ``text``, resolved or with ``reason`` set, in text order.
+
+        With ``demonyms``, adjectives and peoples' names that name a place
+        ("Kurdish", "Europeans", "Texan") are returned too, as ``GeoPlace``
+        with ``kind`` "demonym".
 
         ``countries`` are ISO3 codes known to be relevant.  ``source`` is where
         the text comes from, when known, as a place name ("Fort Worth, Texas",
@@ -224,9 +248,11 @@ class Geoparser:
         if nlp_doc is None and self.nlp is not None:
             nlp_doc = self.nlp(text)
         spans = self.recognize(text, nlp_doc)
-        demonyms = _demonym_votes(text, nlp_doc, self.gazetteer)
+        if demonyms:
+            spans = [*spans, *self.demonym_spans(text, nlp_doc, spans)]
+        votes = _demonym_votes(text, nlp_doc, self.gazetteer)
         full, extra = _with_source(text, source)
-        places = self._resolve(full, [*spans, *extra], demonyms, countries, len(text))
+        places = self._resolve(full, [*spans, *extra], votes, countries, len(text))
         places = [p for p in places if p.end <= len(text)]
         return sorted([*places, *self._capitals(text, places)], key=lambda p: p.start)
 
@@ -255,6 +281,30 @@ class Geoparser:
             never_places=self._never_places,
             toponyms_in_orgs=self.toponyms_in_orgs,
         )
+
+    def demonym_spans(
+        self, text: str, nlp_doc: Doc | None, taken: Sequence[tuple[int, int]] = ()
+    ) -> list[tuple[int, int]]:
+        """Spans of demonyms and adjectives that name a place, outside ``taken``."""
+        found: list[tuple[int, int]] = []
+        words = [(m.start(), m.end()) for m in _CAPITALISED_RUN.finditer(text)]
+        if nlp_doc is not None:
+            words += [(e.start_char, e.end_char) for e in nlp_doc.ents if e.label_ == "NORP"]
+        for start, end in sorted(words, key=lambda se: (se[0], -se[1])):
+            raw = _POSSESSIVE.sub("", text[start:end])
+            end = start + len(raw)
+            if any(start < e and s < end for s, e in (*taken, *found)):
+                continue
+            if self.gazetteer.is_demonym(raw) and self.gazetteer.demonym_place(raw) is not None:
+                found.append((start, end))
+                continue
+            parts = raw.split()  # "Kurdish fighters" is not a run; "Central American" is
+            for n in range(len(parts) - 1, 0, -1):
+                head = " ".join(parts[:n])
+                if self.gazetteer.is_demonym(head) and self.gazetteer.demonym_place(head):
+                    found.append((start, start + len(head)))
+                    break
+        return found
 
     def resolve_spans(
         self,
@@ -301,17 +351,18 @@ class Geoparser:
         w = self.weights
         out: dict[tuple[int, int], Place] = {}
         groups: dict[tuple[str, Hint | None], _Group] = {}
-        demonym_only: dict[tuple[int, int], str] = {}
+        demonym_only: dict[tuple[int, int], Candidate] = {}
         for start, end in sorted(set(spans)):
             raw = text[start:end]
             span = _Span(start, end, raw)
             span.hint = _context_hint(text, start, end)
-            iso3 = self.gazetteer.demonym_country(raw.strip())
+            bare = _POSSESSIVE.sub("", raw.strip())
             key, cands, hint = self._candidates(raw, span.hint)
             span.hint = hint
-            if iso3 and not any(c.feature == "country" and c.country == iso3 for c in cands):
+            named = self.gazetteer.demonym_place(bare)
+            if named is not None and self.gazetteer.is_demonym(bare):
                 # "Canadian" is Canada, not Canadian County; "U.S." stays a country name.
-                demonym_only[(start, end)] = iso3
+                demonym_only[(start, end)] = named
                 continue
             if not cands:
                 reason = "not in gazetteer" if raw.strip() else "empty span"
@@ -365,14 +416,9 @@ class Geoparser:
                 continue
             for s in g.spans:
                 out[(s.start, s.end)] = self._place(s, c, g.confidence)
-        for (start, end), iso3 in demonym_only.items():
-            country = self.gazetteer.country(iso3)
+        for (start, end), named in demonym_only.items():
             raw = text[start:end]
-            if country is None:
-                out[(start, end)] = Place(raw, start, end, reason="demonym of an unknown country")
-            else:
-                s = _Span(start, end, raw)
-                out[(start, end)] = self._place(s, country, 0.5)
+            out[(start, end)] = self._place(_Span(start, end, raw), named, 0.5, kind="demonym")
         return [out[k] for k in sorted(out)]
 
     def _candidates(
@@ -451,10 +497,19 @@ class Geoparser:
     def _choose(self, g: _Group) -> None:
         _choose(g, self.weights.temperature)
 
-    def _place(self, span: _Span, c: Candidate, confidence: float) -> Place:
+    def _place(
+        self, span: _Span, c: Candidate, confidence: float, *, kind: PlaceKind | None = None
+    ) -> Place:
+        """The place ``c`` for ``span``; a facility falls back to its city (``GeoPlace``)."""
+        facility = None
+        if c.feature == "facility" and c.parent_pid is not None:
+            city = self.gazetteer.place(c.parent_pid)
+            if city is not None:
+                facility, kind = c.name, kind or "facility"
+                c = replace(city, match=c.match)
         quality = {MATCH_PRIMARY: 1.0, MATCH_ALIAS: 0.95, MATCH_ABBREVIATION: 0.95,
                    MATCH_ALTERNATE: 0.8}.get(c.match, 0.8)  # fmt: skip
-        return Place(
+        place = Place(
             text=span.text,
             start=span.start,
             end=span.end,
@@ -467,8 +522,13 @@ class Geoparser:
             country=c.country,
             score=round(max(0.0, min(1.0, confidence * quality)), 3),
         )
+        if kind is None:
+            return place
+        return GeoPlace(**{f.name: getattr(place, f.name) for f in fields(Place)},
+                        kind=kind, facility=facility)  # fmt: skip
 
 
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w\-]+(?:['’]s)?(?:\s+[A-Z][\w\-]+){0,2}")
 _CAPITAL_PHRASE = re.compile(r"\b(?:the|The) ([A-Z][\w-]+(?: [A-Z][\w-]+)?)(?:'s)? capital\b")
 
 
@@ -744,4 +804,4 @@ def _demonym_votes(text: str, nlp_doc: Any, gazetteer: Gazetteer) -> dict[str, f
     return dict(votes)
 
 
-__all__ = ["Geoparser", "Weights"]
+__all__ = ["GeoPlace", "Geoparser", "PlaceKind", "Weights"]

@@ -153,15 +153,15 @@ def _strong(cands: tuple[Candidate, ...], *, min_population: int = 0) -> list[Ca
     for c in cands:
         if c.match not in (MATCH_PRIMARY, MATCH_ALIAS):
             continue
-        major = c.feature in ("country", "admin1", "continent", "region", "admin2")
+        major = c.feature in ("country", "admin1", "continent", "region", "admin2", "facility")
         if major or c.population >= min_population:
             out.append(c)
     return out
 
 
 def _is_major(cands: list[Candidate]) -> bool:
-    """A country, continent, region or first-level subdivision name."""
-    return any(c.feature in ("country", "admin1", "continent", "region") for c in cands)
+    """A country, continent, region, first-level subdivision or facility (airport) name."""
+    return any(c.feature in ("country", "admin1", "continent", "region", "facility") for c in cands)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
