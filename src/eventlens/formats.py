@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
@@ -131,7 +132,7 @@ def write_csv(
     w.writeheader()
     n = 0
     for row in rows:
-        w.writerow(row)
+        w.writerow({k: strip_controls(v) if isinstance(v, str) else v for k, v in row.items()})
         n += 1
     out.write(f"# {GEONAMES_ATTRIBUTION}\n")
     return n
@@ -171,18 +172,23 @@ def party_text(ev: Event) -> str:
 
 
 def table_rows(events: Iterable[Event]) -> Iterator[tuple[str, ...]]:
+    """One row of text cells per event, control characters removed (text is data)."""
     for ev in events:
         kind = ev.event_type + (f"/{ev.mode}" if ev.mode else "")
-        yield (
-            kind,
-            ev.status,
-            party_text(ev),
-            place_text(ev),
-            date_text(ev),
-            counts_text(ev),
-            f"{ev.confidence:.2f}",
-            ev.evidence.text,
-        )
+        yield tuple(strip_controls(cell) for cell in _cells(ev, kind))
+
+
+def _cells(ev: Event, kind: str) -> tuple[str, ...]:
+    return (
+        kind,
+        ev.status,
+        party_text(ev),
+        place_text(ev),
+        date_text(ev),
+        counts_text(ev),
+        f"{ev.confidence:.2f}",
+        ev.evidence.text,
+    )
 
 
 TABLE_HEADERS: tuple[str, ...] = (
@@ -195,3 +201,35 @@ TABLE_HEADERS: tuple[str, ...] = (
     "conf",
     "evidence",
 )
+
+
+# -- text shown to people --------------------------------------------------------
+
+# C0 and C1 controls (ESC starts ANSI/OSC sequences), DEL, and the bidirectional
+# formatting characters (embeddings, overrides, isolates, marks) that can make
+# text display in another order than it is stored.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_LINE_BREAKS = re.compile("[\n\r\t\u2028\u2029\x85]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = m.group(0)
+    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+
+def printable(value: object) -> str:
+    """``value`` as one line of plain text for a terminal or a log: control
+    characters, ANSI/OSC escapes, bidi overrides, lone surrogates and line breaks
+    escaped (``\\x1b``, ``\\u202e``, ``\\n``), so a name or text shown is data,
+    never a command to the terminal, and always one line."""
+    s = str(value)
+    s = _LINE_BREAKS.sub(_escape, s)
+    return _CONTROLS.sub(_escape, s)
+
+
+def strip_controls(value: str) -> str:
+    """``value`` with control and bidi characters removed, line breaks kept
+    (for text cells: CSV, tables)."""
+    return _CONTROLS.sub("", value)

@@ -76,7 +76,9 @@ class _Notes:
     items: list[str] = field(default_factory=list)
 
     def warn(self, message: str) -> None:
-        log.warning("%s: %s", self.origin, message)
+        from eventlens.formats import printable
+
+        log.warning("%s: %s", printable(self.origin), printable(message))
         self.items.append(message)
 
 
@@ -118,7 +120,7 @@ def _read_path(
         yield InputError(origin, "no such file or directory")
         return
     if not is_dir:
-        yield from _read_file(path, origin, input_format, settings)
+        yield from _guarded(_read_file(path, origin, input_format, settings), origin)
         return
     try:
         files = _folder_files(path)
@@ -130,7 +132,40 @@ def _read_path(
         yield InputError(origin, f"directory has no input files ({kinds})")
         return
     for f in files:
-        yield from _read_file(f, str(f), input_format, settings)
+        yield from _guarded(_read_file(f, str(f), input_format, settings), str(f))
+
+
+def _guarded(
+    items: Iterator[Article | DocumentError], origin: str
+) -> Iterator[Article | DocumentError]:
+    """``items``, with any unexpected exception while reading turned into an
+    InputError for ``origin`` (the rest of that input is lost, the others go on)."""
+    try:
+        yield from items
+    except DocumentError as e:
+        yield e
+    except Exception as e:  # one bad document never stops a batch
+        log.debug("unexpected failure reading %s", origin, exc_info=True)
+        yield InputError(origin, unexpected_reason("reading", e))
+
+
+def unexpected_reason(stage: str, e: BaseException) -> str:
+    """A one-line reason, in words, for an exception nobody expected."""
+    from eventlens.formats import printable
+
+    what = {
+        "UnicodeError": "a character encoding problem",
+        "UnicodeDecodeError": "bytes that are not valid in the document's encoding",
+        "UnicodeEncodeError": "characters that cannot be encoded",
+        "OverflowError": "a number or date out of range",
+        "RecursionError": "structure nested too deeply",
+        "MemoryError": "not enough memory",
+        "ValueError": "an invalid value",
+    }.get(type(e).__name__, f"an internal error ({type(e).__name__})")
+    detail = printable(str(e))
+    if len(detail) > 160:
+        detail = detail[:159] + "…"
+    return f"failed while {stage}: {what}" + (f" ({detail})" if detail else "")
 
 
 def _folder_files(folder: Path) -> list[Path]:
@@ -190,6 +225,10 @@ def _read_stream(
     if not text.strip():
         yield InputError(origin, f"{empty} (only whitespace)")
         return
+    problem = text_problem(text)
+    if problem:
+        yield InputError(origin, problem)
+        return
     content_type: ContentType = "html" if fmt == "html" else "text"
     url = html_url(text) if content_type == "html" else None
     yield Article(
@@ -225,7 +264,11 @@ def _read_jsonl(
         if not raw.strip():
             continue
         documents += 1
-        yield _jsonl_article(raw, where)
+        try:
+            yield _jsonl_article(raw, where)
+        except Exception as e:  # one bad line never stops the file
+            log.debug("unexpected failure reading %s", where, exc_info=True)
+            yield InputError(where, unexpected_reason("reading the line", e))
     if documents == 0:
         yield InputError(origin, "no documents in JSONL input (only blank lines)")
 
@@ -240,6 +283,8 @@ def _jsonl_article(raw: bytes, origin: str) -> Article | DocumentError:
         return InputError(origin, f"invalid JSON at column {e.colno}: {e.msg}")
     except RecursionError:
         return InputError(origin, "invalid JSON: nested too deeply")
+    except ValueError:  # e.g. an integer of more than 4,300 digits
+        return InputError(origin, "invalid JSON: a number too long to read")
     if not isinstance(obj, dict):
         return InputError(origin, f"expected a JSON object, got {_json_type(obj)}")
 
@@ -330,8 +375,8 @@ def detect_format(suffix: str, head: bytes) -> str:
 
 def binary_reason(head: bytes) -> str | None:
     """Why these first bytes of a file look binary, or None if they look like text."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None  # UTF-16 text: decoded from its byte-order mark
+    if bom_encoding(head) or bomless_wide_encoding(head):
+        return None  # UTF-16/32 text: decoded by its byte-order mark or NUL pattern
     if b"\x00" in head:
         return "NUL bytes"
     sample = head[:8192]
@@ -341,12 +386,75 @@ def binary_reason(head: bytes) -> str | None:
     return None
 
 
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: FF FE 00 00 starts with FF FE
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """``utf-32`` or ``utf-16`` when ``head`` starts with their byte-order mark."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    return None
+
+
+def bomless_wide_encoding(head: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a byte-order mark, told by where the NUL bytes are.
+
+    Text that is mostly ASCII/Latin in UTF-32-LE has three NULs after each
+    character byte (``a\0\0\0``), in UTF-16-LE one; the big-endian forms have
+    them before.  At least 16 bytes, and 95% of the expected positions NUL.
+    """
+    n = len(head) - len(head) % 4
+    if n < 16:
+        return None
+    sample = head[: min(n, 4096)]
+    units = len(sample) // 4
+
+    def share(positions: tuple[int, ...]) -> float:
+        hits = sum(1 for i in range(units) for p in positions if sample[4 * i + p] == 0)
+        return hits / (units * len(positions))
+
+    if share((1, 2, 3)) >= 0.95 and share((0,)) < 0.05:
+        return "utf-32-le"
+    if share((0, 1, 2)) >= 0.95 and share((3,)) < 0.05:
+        return "utf-32-be"
+    if share((1, 3)) >= 0.95 and share((0, 2)) < 0.05:
+        return "utf-16-le"
+    if share((0, 2)) >= 0.95 and share((1, 3)) < 0.05:
+        return "utf-16-be"
+    return None
+
+
+_UNDECODED_RATIO = 0.10
+
+
+def text_problem(text: str) -> str | None:
+    """Why decoded text is not a document: mostly undecodable bytes (a binary
+    blob), or nothing visible (only whitespace and invisible characters)."""
+    sample = text[:65536]
+    bad = sum(1 for c in sample if c == "\ufffd" or (c < " " and c not in "\t\n\r\f\v"))
+    if sample and bad / len(sample) > _UNDECODED_RATIO:
+        return (
+            f"binary content ({100 * bad // len(sample)}% undecodable bytes or controls), not text"
+        )
+    if not any(c.isalnum() for c in text):
+        return "no visible text (only whitespace, punctuation or invisible characters)"
+    return None
+
+
 def _decode_document(data: bytes, limit: int, notes: _Notes, declared: str | None = None) -> str:
     """Decode a whole text/HTML input, cutting it to ``limit`` bytes with a warning."""
     if len(data) <= limit:
         return _decode(data, notes, declared)
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        cut = limit - limit % 2
+    wide = bom_encoding(data[:4]) or bomless_wide_encoding(data[:4096])
+    if wide:
+        unit = 4 if "32" in wide else 2
+        cut = limit - limit % unit
     else:
         cut = _cut_point(data, limit)
     notes.warn(f"input is larger than max_bytes ({limit} bytes); read only the first {cut} bytes")
@@ -372,20 +480,19 @@ def _decode(data: bytes | memoryview, notes: _Notes, declared: str | None = None
     ``declared`` is the encoding the document declares (an HTML page's
     charset); it is tried when the bytes are not valid UTF-8.
     """
-    encoding = "utf-8-sig"
-    prefix = bytes(data[:2])
-    if prefix in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        encoding = "utf-16"
+    head = bytes(data[:4096])
+    encoding = bom_encoding(head) or bomless_wide_encoding(head) or "utf-8-sig"
     try:
         return str(data, encoding)
-    except UnicodeDecodeError as e:
+    except UnicodeError as e:
         if declared and encoding == "utf-8-sig":
             try:
                 return str(data, declared)
-            except (UnicodeDecodeError, LookupError):
+            except (UnicodeError, LookupError):
                 pass
+        where = f" at byte {e.start}" if isinstance(e, UnicodeDecodeError) else ""
         notes.warn(
-            f"invalid {e.encoding.upper().removesuffix('-SIG')} at byte {e.start}; "
+            f"invalid {encoding.upper().removesuffix('-SIG')}{where}; "
             "undecodable bytes replaced with U+FFFD"
         )
         return str(data, encoding, errors="replace")
@@ -403,7 +510,8 @@ def declared_charset(head: bytes) -> str | None:
         name = codecs.lookup(m.group(1).decode("ascii")).name
     except LookupError:
         return None
-    return None if name in ("utf-8", "utf-8-sig") else name
+    # "undefined" is a real codec that refuses every byte.
+    return None if name in ("utf-8", "utf-8-sig", "undefined") else name
 
 
 class _Prefixed(io.RawIOBase):

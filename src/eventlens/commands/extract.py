@@ -101,7 +101,13 @@ def run(args: argparse.Namespace) -> int:
         for result in _with_progress(pipeline.process(articles), args):
             if result.error is not None:
                 failed += 1
-                print(f"eventlens: error: {result.error}", file=sys.stderr)
+                # One line, control characters escaped: names and reasons are data.
+                err = result.error
+                print(
+                    f"eventlens: error: {formats.printable(err.origin)}: "
+                    f"{formats.printable(err.reason)}",
+                    file=sys.stderr,
+                )
                 continue
             assert result.doc is not None  # warnings were logged where they arose
             art = result.doc.article
@@ -174,7 +180,8 @@ def _print_tables(items: Iterator[tuple[Event, str | None, str]]) -> None:
             flush()
             current = ev.article_id
             table = Table(
-                title=f"{title}  [dim]({ev.article_id})[/dim]",
+                title=f"{_escape(formats.printable(title))}  "
+                f"[dim]({_escape(formats.printable(ev.article_id))})[/dim]",
                 box=box.SIMPLE_HEAD,
                 title_justify="left",
                 expand=True,

@@ -21,15 +21,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from eventlens import __version__
+from eventlens.formats import printable
 from eventlens.ingest.fetch import Fetcher, FetchOptions
 from eventlens.ingest.sources import ReadFailure, SourceReader, Unchanged, Work
 from eventlens.ingest.workers import Outcome, ProcessRunner, Runner, SerialRunner
+from eventlens.inputs import unexpected_reason
 from eventlens.pipeline import Pipeline
 from eventlens.settings import Settings
 from eventlens.store import Store
+from eventlens.store.bounds import bounded_article
 
 log = logging.getLogger(__name__)
 
@@ -119,32 +122,73 @@ def ingest(
             known=known,
         )
 
+        # Article id -> (content hash, origin) of every article of this run, so
+        # that a second, different article with the same id is not taken for a
+        # change of the first (which it would silently replace).
+        seen: dict[str, tuple[str, str]] = {}
+
         def works() -> Iterator[Work]:
             for item in reader(sources):
-                if isinstance(item, ReadFailure):
-                    store.record_failure(
-                        item.origin,
-                        item.reason,
-                        stage=item.stage,
-                        error_type=item.error_type,
-                        article_id=item.article_id,
+                try:
+                    if isinstance(item, Work):
+                        item = replace(item, article=bounded_article(item.article))
+                        dup = _duplicate(seen, item)
+                        if dup is not None:
+                            # No article id: the first article's success must not clear it.
+                            _record(store, stats, _name(item), dup, "read", "DuplicateId", None)
+                            notify(stats)
+                            continue
+                    if isinstance(item, ReadFailure):
+                        _record(
+                            store,
+                            stats,
+                            item.origin,
+                            item.reason,
+                            item.stage,
+                            item.error_type,
+                            item.article_id,
+                        )
+                    elif isinstance(item, Unchanged) or _unchanged(store, item, options):
+                        stats.unchanged += 1
+                    elif _failed_before(store, item, options):
+                        stats.failed += 1
+                        stats.skipped_failed += 1
+                        log.error(
+                            "%s: failed before with the same content; not tried again "
+                            "(--retry-failed tries it)",
+                            printable(_name(item)),
+                        )
+                    else:
+                        yield item
+                        continue
+                except Exception as e:  # one bad document never stops a batch
+                    log.debug("unexpected failure on %s", printable(_name(item)), exc_info=True)
+                    _record(
+                        store,
+                        stats,
+                        _name(item),
+                        unexpected_reason("reading", e),
+                        "read",
+                        "InputError",
+                        None,
                     )
-                    log.info("%s: %s", item.origin, item.reason)
-                    stats.failed += 1
-                elif isinstance(item, Unchanged) or _unchanged(store, item, options):
-                    stats.unchanged += 1
-                elif _failed_before(store, item, options):
-                    stats.failed += 1
-                    stats.skipped_failed += 1
-                else:
-                    yield item
-                    continue
                 notify(stats)
 
         runner = make_runner(pipeline, options)
         try:
             for outcome in runner.run(works()):
-                _write(store, outcome, stats, options)
+                try:
+                    _write(store, outcome, stats, options)
+                except Exception as e:  # one bad document never stops a batch
+                    log.debug("failed to store %s", _name(outcome.work), exc_info=True)
+                    _fail(
+                        store,
+                        stats,
+                        unexpected_reason("storing", e),
+                        outcome.work,
+                        "store",
+                        type(e).__name__,
+                    )
                 notify(stats)
         finally:
             runner.close()
@@ -168,20 +212,70 @@ def _failed_before(store: Store, work: Work, options: IngestOptions) -> bool:
     return f is not None and f.stage == "process" and f.content_hash == work.content_hash
 
 
+def _name(item: Work | ReadFailure | Unchanged) -> str:
+    if isinstance(item, Work):
+        return item.article.origin or item.article.id
+    return item.origin
+
+
+def _duplicate(seen: dict[str, tuple[str, str]], work: Work) -> str | None:
+    """Why ``work`` is refused as a second article with an id already used in
+    this run (the same content again is not a duplicate: it is unchanged)."""
+    a = work.article
+    first = seen.get(a.id)
+    if first is None:
+        seen[a.id] = (work.content_hash, a.origin or a.id)
+        return None
+    if first[0] == work.content_hash:
+        return None
+    return f"duplicate id {a.id!r}: another article with this id came first, at {first[1]}"
+
+
+def _record(
+    store: Store,
+    stats: IngestStats,
+    origin: str,
+    reason: str,
+    stage: str,
+    error_type: str,
+    article_id: str | None,
+    content_hash: str | None = None,
+) -> None:
+    """Record a failure, say so on one line, and count it; never raises."""
+    stats.failed += 1
+    log.error("%s: %s", printable(origin), printable(reason))
+    try:
+        store.record_failure(
+            origin,
+            reason,
+            stage=stage,
+            error_type=error_type,
+            article_id=article_id,
+            content_hash=content_hash,
+        )
+    except Exception:
+        log.exception("could not record the failure of %s", printable(origin))
+
+
+def _fail(
+    store: Store, stats: IngestStats, reason: str, work: Work, stage: str, error_type: str
+) -> None:
+    a = work.article
+    _record(store, stats, a.origin or a.id, reason, stage, error_type, a.id, work.content_hash)
+
+
 def _write(store: Store, outcome: Outcome, stats: IngestStats, options: IngestOptions) -> None:
     w = outcome.work
     a = w.article
     if not outcome.ok:
-        store.record_failure(
-            a.origin or a.id,
+        _fail(
+            store,
+            stats,
             outcome.reason or "unknown error",
-            stage="process",
-            error_type=outcome.error_type or "DocumentError",
-            article_id=a.id,
-            content_hash=w.content_hash,
+            w,
+            "process",
+            outcome.error_type or "DocumentError",
         )
-        log.info("%s: %s", a.origin or a.id, outcome.reason)
-        stats.failed += 1
         return
     res = store.save_article(
         a,

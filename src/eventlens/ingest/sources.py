@@ -35,9 +35,10 @@ from eventlens.ingest.feeds import (
     parse_feed,
 )
 from eventlens.ingest.fetch import Fetched, Fetcher, FetchError, decode_body, host_of
-from eventlens.inputs import binary_reason, read_articles
+from eventlens.inputs import binary_reason, read_articles, unexpected_reason
 from eventlens.model import Article, ContentType, canonical_url, stable_id
 from eventlens.settings import Settings
+from eventlens.store.bounds import name_str
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def with_identity(article: Article) -> Article:
         p = Path(article.origin)
         try:
             if p.is_file():
-                return replace(article, id=stable_id("file", str(p.resolve())))
+                return replace(article, id=stable_id("file", name_str(str(p.resolve()))))
         except OSError:
             pass
     return article
@@ -166,12 +167,16 @@ class SourceReader:
 
     def __call__(self, sources: Sequence[str]) -> Iterator[Item]:
         for source in sources:
-            if is_url(source):
-                yield from self._url_source(source)
-            elif source == "-":
-                yield from self._articles(["-"])
-            else:
-                yield from self._path_source(Path(source), source)
+            try:
+                if is_url(source):
+                    yield from self._url_source(source)
+                elif source == "-":
+                    yield from self._articles(["-"])
+                else:
+                    yield from self._path_source(Path(source), source)
+            except Exception as e:  # one bad source never stops the others
+                log.debug("unexpected failure reading %s", source, exc_info=True)
+                yield ReadFailure(source, unexpected_reason("reading", e), "read", "InputError")
 
     # -- local sources --------------------------------------------------------
 
@@ -182,9 +187,15 @@ class SourceReader:
         for item in read_articles(paths, fmt, self.settings):
             if isinstance(item, DocumentError):
                 yield _failure(item, "read")
-            else:
+                continue
+            try:
                 art = with_identity(item)
                 yield Work(art, content_hash(art))
+            except Exception as e:  # one bad document never stops a batch
+                log.debug("unexpected failure reading %s", item.origin, exc_info=True)
+                yield ReadFailure(
+                    item.origin or item.id, unexpected_reason("reading", e), "read", "InputError"
+                )
 
     def _path_source(self, path: Path, origin: str) -> Iterator[Item]:
         if path.is_dir():

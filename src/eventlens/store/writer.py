@@ -44,6 +44,7 @@ from eventlens.dedup import (
     summarize,
 )
 from eventlens.model import FEATURE_LEVELS, Article, Event, stable_id
+from eventlens.store.bounds import bounded_article, bounded_failure, fit_row
 from eventlens.store.rows import NO_DATE, anchor_day, buckets, event_from_row, event_to_row
 from eventlens.store.schema import articles, events, failures, stories
 
@@ -84,8 +85,11 @@ def save_article(
     """Write one processed article inside the caller's transaction.
 
     ``sentences`` (sentence index -> text) gives each event's sentence, which
-    story clustering compares (and the store keeps with the event).
+    story clustering compares (and the store keeps with the event).  The
+    article's fields are bounded (:func:`eventlens.store.bounds.bounded_article`)
+    and every string cleaned and cut to its column, the same on both stores.
     """
+    article = bounded_article(article)
     ts = now()
     old = conn.execute(
         select(articles.c.content_hash, articles.c.n_events, articles.c.ingested_at).where(
@@ -130,6 +134,7 @@ def save_article(
         "pipeline_version": pipeline_version,
         "updated_at": ts,
     }
+    values = fit_row(articles, values)
     if old is None:
         conn.execute(insert(articles).values(id=article.id, ingested_at=ts, **values))
     else:
@@ -147,7 +152,7 @@ def save_article(
             story_id=story_id,
             context=context,
         )
-        conn.execute(insert(events).values(row))
+        conn.execute(insert(events).values(fit_row(events, row)))
         touched.add(story_id)
         if created:
             new_stories += 1
@@ -195,8 +200,12 @@ def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Me
     if window is None:
         return []
     slack = timedelta(days=params.max_slack_days)
-    lo, hi = window[0] - slack, window[1] + slack
     undated = timedelta(days=params.undated_window_days)
+    try:
+        lo, hi = window[0] - slack, window[1] + slack
+        lo_undated, hi_undated = lo - undated, hi + undated
+    except OverflowError:  # a window at the ends of the calendar: compare with none
+        return []
     e = report.event
     c = events.c
     stmt = (
@@ -209,8 +218,8 @@ def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Me
                 and_(c.date_start <= hi, c.date_end >= lo),
                 and_(
                     c.date_start.is_(None),
-                    c.published >= lo - undated,
-                    c.published <= hi + undated,
+                    c.published >= lo_undated,
+                    c.published <= hi_undated,
                 ),
             ),
             _place_block(e, params),
@@ -397,6 +406,7 @@ def record_failure(
     content_hash: str | None = None,
 ) -> None:
     """Record (or update) why the document at ``origin`` failed."""
+    origin, reason, error_type, article_id = bounded_failure(origin, reason, error_type, article_id)
     ts = now()
     row = conn.execute(select(failures.c.attempts).where(failures.c.origin == origin)).first()
     values = {
