@@ -7,7 +7,11 @@ al. 2018: lower is better; an unresolved toponym counts as the largest
 possible error, 20,039 km).  With ``--recognition`` the articles are parsed
 with spaCy and the toponyms the geoparser finds are scored against every
 annotated toponym (exact spans, and overlapping spans), also without the
-gold demonyms ("American"), which eventlens does not count as places.
+gold demonyms ("American"), which eventlens does not count as places.  With
+``--end-to-end`` (which implies ``--recognition``) the geoparser also
+recognises and resolves from the raw text, demonyms included, and each gold
+toponym is scored by the place found at an overlapping span: a toponym it
+misses counts as unresolved (the largest error), beside the gold-span figure.
 
 Coordinate fixes (``*_patches.tsv`` beside the corpus, Kulkarni et al. 2020)
 are applied with ``--patches``.  They are not applied by default: published
@@ -37,6 +41,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from eventlens.geo.geoparser import Geoparser
+    from eventlens.model import Place
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +101,11 @@ class GeoReport:
     resolution: ResolutionScores
     recognition: RecognitionScores | None = None
     recognition_without_demonyms: RecognitionScores | None = None
+    end_to_end: ResolutionScores | None = None
+    """From raw text: each gold toponym takes the place the geoparser found at an
+    overlapping span (a missed toponym counts as unresolved, the largest error)."""
+    end_to_end_found: float | None = None
+    """Share of gold toponyms (with coordinates) the geoparser found at all."""
     seconds: dict[str, float] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
@@ -257,6 +267,7 @@ def evaluate(
     patches: Path | None = None,
     limit: int | None = None,
     keep_errors: int = 0,
+    end_to_end: bool = False,
 ) -> GeoReport:
     """Score ``geoparser`` on the corpus at ``path`` (see the module docstring).
 
@@ -277,6 +288,9 @@ def evaluate(
     gold_spans: list[tuple[str, int, int]] = []
     gold_no_demonyms: list[tuple[str, int, int]] = []
     predicted: list[tuple[str, int, int]] = []
+    e2e_errors: list[float] = []
+    e2e_missed = 0
+    e2e_found = 0
     t_nlp = t_resolve = t_parse = 0.0
     for a in articles:
         doc = None
@@ -285,9 +299,21 @@ def evaluate(
             doc = nlp(a.text)
             t_nlp += time.perf_counter() - t0
             t0 = time.perf_counter()
-            found = geoparser.parse(a.text, doc)
+            found = geoparser.parse(a.text, doc, demonyms=end_to_end)
             t_parse += time.perf_counter() - t0
             predicted.extend((a.id, p.start, p.end) for p in found)
+            if end_to_end:
+                for t in a.toponyms:
+                    if t.lat is None or t.lon is None:
+                        continue
+                    hit = _overlapping(found, t.start, t.end)
+                    if hit is not None:
+                        e2e_found += 1
+                    if hit is None or hit.lat is None or hit.lon is None:
+                        e2e_errors.append(MAX_ERROR_KM)
+                        e2e_missed += 1
+                    else:
+                        e2e_errors.append(haversine_km(t.lat, t.lon, hit.lat, hit.lon))
             for t in a.toponyms:
                 gold_spans.append((a.id, t.start, t.end))
                 if not geoparser.gazetteer.is_demonym(t.text):
@@ -333,9 +359,25 @@ def evaluate(
         recognition_without_demonyms=(
             recognition_scores(gold_no_demonyms, predicted) if nlp is not None else None
         ),
+        end_to_end=resolution_scores(e2e_errors, e2e_missed, None) if end_to_end else None,
+        end_to_end_found=(e2e_found / len(e2e_errors)) if end_to_end and e2e_errors else None,
         seconds=seconds,
         errors=worst[:keep_errors] if keep_errors > 0 else [],
     )
+
+
+def _overlapping(found: Sequence[Place], start: int, end: int) -> Place | None:
+    """The found place whose span overlaps ``start:end`` most (a resolved one first)."""
+    best: Place | None = None
+    best_key = (False, 0)
+    for p in found:
+        overlap = min(end, p.end) - max(start, p.start)
+        if overlap <= 0:
+            continue
+        key = (p.lat is not None, overlap)
+        if best is None or key > best_key:
+            best, best_key = p, key
+    return best
 
 
 # ----- command line -----
@@ -355,6 +397,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--recognition",
         action="store_true",
         help="also parse with spaCy and score toponym recognition (slower)",
+    )
+    parser.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="also recognise and resolve from raw text (implies --recognition): a gold "
+        "toponym the geoparser misses counts as wrong",
     )
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     parser.add_argument(
@@ -386,12 +434,18 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings()
     geoparser = Geoparser.from_settings(settings)
     nlp = None
-    if args.recognition:
+    if args.recognition or args.end_to_end:
         import spacy
 
         nlp = spacy.load(settings.spacy_model)
     report = evaluate(
-        path, geoparser, nlp=nlp, patches=patches, limit=args.limit, keep_errors=args.errors
+        path,
+        geoparser,
+        nlp=nlp,
+        patches=patches,
+        limit=args.limit,
+        keep_errors=args.errors,
+        end_to_end=args.end_to_end,
     )
     if args.format == "json":
         json.dump(report.to_dict(), sys.stdout, indent=2)
@@ -423,6 +477,13 @@ def _print_table(r: GeoReport, patches: Path | None) -> None:
             f"{label}: P {rec.precision:.3f} R {rec.recall:.3f} F1 {rec.f1:.3f} (exact); "
             f"P {rec.overlap_precision:.3f} R {rec.overlap_recall:.3f} "
             f"F1 {rec.overlap_f1:.3f} (overlap); gold {rec.gold}, predicted {rec.predicted}\n"
+        )
+    if r.end_to_end is not None:
+        e = r.end_to_end
+        out.write(
+            f"end to end        accuracy@161km {e.accuracy_161:.3f} on {e.toponyms} gold "
+            f"toponyms ({e.unresolved} missed or unresolved; found "
+            f"{r.end_to_end_found or 0.0:.3f}); median {e.median_km:.1f} km, AUC {e.auc:.3f}\n"
         )
     for k, v in r.seconds.items():
         out.write(f"seconds {k:<26}{v:.2f}\n")
