@@ -479,11 +479,12 @@ def _print_table(r: GeoReport, patches: Path | None) -> None:
             f"F1 {rec.overlap_f1:.3f} (overlap); gold {rec.gold}, predicted {rec.predicted}\n"
         )
     if r.end_to_end is not None:
-        e = r.end_to_end
+        e2e = r.end_to_end
         out.write(
-            f"end to end        accuracy@161km {e.accuracy_161:.3f} on {e.toponyms} gold "
-            f"toponyms ({e.unresolved} missed or unresolved; found "
-            f"{r.end_to_end_found or 0.0:.3f}); median {e.median_km:.1f} km, AUC {e.auc:.3f}\n"
+            f"end to end        accuracy@161km {e2e.accuracy_161:.3f} on {e2e.toponyms} gold "
+            f"toponyms ({e2e.unresolved} missed or unresolved; found "
+            f"{r.end_to_end_found or 0.0:.3f}); median {e2e.median_km:.1f} km, "
+            f"AUC {e2e.auc:.3f}\n"
         )
     for k, v in r.seconds.items():
         out.write(f"seconds {k:<26}{v:.2f}\n")
