@@ -290,10 +290,10 @@ def decide(
 ) -> Coding:
     """One candidate's coding from its head probabilities (uncalibrated ``confidence``).
 
-    PLOVER type and ACLED label are decoded jointly: the pair with the highest
-    product of probabilities among the pairs ``compatible`` allows (an ASSAULT that
-    occurred is always some ACLED event; a CONSULT never is).  Plans, threats,
-    warnings, denials and speculation are not ACLED events.
+    The PLOVER type is the type head's choice; the ACLED label is the most probable
+    one that ``compatible`` allows for that type (an ASSAULT that occurred is always
+    some ACLED event; a CONSULT never is).  Plans, threats, warnings, denials and
+    speculation are not ACLED events.
     """
     rel = list(labels["relevance"])
     p_rel = float(p["relevance"][rel.index(RELEVANT)])
@@ -303,18 +303,12 @@ def decide(
     status: Status = st[int(np.argmax(p["status"]))]  # type: ignore[assignment]
     happened = status in ("occurred", "attempted", "foiled")
     types, acleds = list(labels["plover"]), list(labels["acled"])
-    best: tuple[float, int, int] | None = None
-    for ti, t in enumerate(types):
-        allowed = compatible.get(t if happened else "", frozenset({NO_ACLED}))
-        if status == "occurred" and t in compatible.get("!required", frozenset()):
-            allowed = allowed - {NO_ACLED}
-        for ai, a in enumerate(acleds):
-            if a not in allowed and a.split("|", 1)[0] not in allowed:
-                continue
-            score = float(p["plover"][ti]) * float(p["acled"][ai])
-            if best is None or score > best[0]:
-                best = (score, ti, ai)
-    ti, ai = (best[1], best[2]) if best else (int(np.argmax(p["plover"])), acleds.index(NO_ACLED))
+    ti = int(np.argmax(p["plover"]))
+    allowed = compatible.get(types[ti] if happened else "", frozenset({NO_ACLED}))
+    if status == "occurred" and types[ti] in compatible.get("!required", frozenset()):
+        allowed = allowed - {NO_ACLED}
+    fits = [i for i, a in enumerate(acleds) if a in allowed or a.split("|", 1)[0] in allowed]
+    ai = max(fits, key=lambda i: float(p["acled"][i])) if fits else acleds.index(NO_ACLED)
     plover, acled = types[ti], acleds[ai]
     modes = list(labels["mode"])
     own = [i for i, m in enumerate(modes) if m.split("|", 1)[0] == plover]
