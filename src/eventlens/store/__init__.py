@@ -17,13 +17,20 @@ from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import make_url
 
 from eventlens.dedup import DEFAULT_PARAMS, DedupParams
 from eventlens.errors import UsageError
 from eventlens.model import Article, Event
-from eventlens.store.engine import lock_for_write, make_engine, migrate, resolve_url
+from eventlens.store.bounds import bounded_id, bounded_origin
+from eventlens.store.engine import (
+    check_revision,
+    lock_for_write,
+    make_engine,
+    migrate,
+    resolve_url,
+)
 from eventlens.store.query import (
     EventQuery,
     EventRecord,
@@ -101,39 +108,68 @@ class Totals:
     failures: int
 
 
+def _shown(url: str) -> str:
+    """A store's URL for messages: a SQLite file's path; a URL without its password."""
+    sa = make_url(url)
+    if sa.get_backend_name() == "sqlite":
+        return sa.database or url
+    return sa.render_as_string(hide_password=True)
+
+
 class Store:
     """A connection to one event store."""
 
-    def __init__(self, url: str, *, params: DedupParams = DEFAULT_PARAMS) -> None:
+    def __init__(
+        self, url: str, *, params: DedupParams = DEFAULT_PARAMS, read_only: bool = False
+    ) -> None:
         self.url = url
         self.params = params
-        self._write_engine = make_engine(url, write=True)
-        migrate(self._write_engine)
-        if self._write_engine.dialect.name == "sqlite":
-            self.engine = make_engine(url, write=False)
+        self.read_only = read_only
+        self._write_engine: Engine | None
+        if read_only:
+            # No write engine, no migrations: the schema must already be this version's.
+            self._write_engine = None
+            self.engine = make_engine(url, read_only=True)
+            try:
+                check_revision(self.engine, _shown(url))
+            except Exception:
+                self.engine.dispose()
+                raise
         else:
-            self.engine = self._write_engine
+            self._write_engine = make_engine(url, write=True)
+            migrate(self._write_engine)
+            if self._write_engine.dialect.name == "sqlite":
+                self.engine = make_engine(url, write=False)
+            else:
+                self.engine = self._write_engine
         self.events = EventQuery(self.engine)
         self.stories = StoryQuery(self.engine)
 
     @classmethod
     def open(
-        cls, db: str | None = None, *, params: DedupParams = DEFAULT_PARAMS, create: bool = True
+        cls,
+        db: str | None = None,
+        *,
+        params: DedupParams = DEFAULT_PARAMS,
+        create: bool = True,
+        read_only: bool = False,
     ) -> Store:
         """Open (creating and migrating as needed) the store ``db`` names:
         a path, a URL, or None for ``$EVENTLENS_DB`` or ``./eventlens.db``.
 
         With ``create=False`` a SQLite file that does not exist is a
         :class:`UsageError` (reading commands should not leave empty stores behind).
+        With ``read_only=True`` (``eventlens serve``) nothing can be written
+        and nothing is migrated: a store of another schema is a UsageError.
         """
         url = resolve_url(db)
-        if not create:
+        if not create or read_only:
             sa_url = make_url(url)
             path = sa_url.database
             local = sa_url.get_backend_name() == "sqlite" and path and path != ":memory:"
             if local and not Path(path or "").exists():
                 raise UsageError(f"no event store at {path} (run eventlens ingest first)")
-        return cls(url, params=params)
+        return cls(url, params=params, read_only=read_only)
 
     @property
     def dialect(self) -> str:
@@ -141,7 +177,8 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-        self._write_engine.dispose()
+        if self._write_engine is not None:
+            self._write_engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -159,6 +196,8 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One write transaction (the only writer while it lasts)."""
+        if self._write_engine is None:
+            raise UsageError("this store was opened read-only")
         with self._write_engine.begin() as conn:
             lock_for_write(conn)
             yield conn
@@ -218,7 +257,7 @@ class Store:
     def states(self, ids: Iterable[str]) -> dict[str, ArticleState]:
         """The stored state of each of these article ids that the store has."""
         out: dict[str, ArticleState] = {}
-        wanted = list(dict.fromkeys(ids))
+        wanted = list(dict.fromkeys(bounded_id(i) for i in ids))
         c = articles.c
         with self.engine.connect() as conn:
             for i in range(0, len(wanted), _CHUNK):
@@ -236,7 +275,7 @@ class Store:
     def failure_states(self, origins: Iterable[str]) -> dict[str, FailureRecord]:
         """The recorded failure of each of these origins that has one."""
         out: dict[str, FailureRecord] = {}
-        wanted = list(dict.fromkeys(origins))
+        wanted = list(dict.fromkeys(bounded_origin(o) for o in origins))
         with self.engine.connect() as conn:
             for i in range(0, len(wanted), _CHUNK):
                 rows = conn.execute(
@@ -276,7 +315,7 @@ class Store:
                     c.updated_at,
                     c.language,
                     c.fetched_at,
-                ).where(c.id == article_id)
+                ).where(c.id == bounded_id(article_id))
             ).first()
         return ArticleRecord(**r._mapping) if r is not None else None
 

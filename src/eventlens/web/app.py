@@ -12,6 +12,7 @@ writes text only through ``textContent``.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import tempfile
@@ -82,6 +83,15 @@ class WebSettings:
 
     tile_url: str | None = None
     tile_attribution: str | None = None
+    allowed_hosts: tuple[str, ...] | None = None
+    """``Host`` header values the app answers (names or IP addresses, without a
+    port; ``*.example.org`` covers subdomains); any other Host is a 400.  None
+    answers any Host (for an app behind a proxy that checks, or in tests).
+    ``eventlens serve`` sets it to the bound address (and ``localhost`` on
+    loopback) plus ``--allow-host`` names, which defeats DNS rebinding: a web
+    page on another name cannot read the store through the user's browser."""
+    allow_ip_hosts: bool = False
+    """Also answer any IP-address Host (a server bound to all interfaces)."""
 
     def __post_init__(self) -> None:
         if self.tile_url is not None:
@@ -140,6 +150,101 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def host_name(header: str) -> str:
+    """The name or address in a ``Host`` header, without the port, lower case."""
+    h = header.strip().lower()
+    if h.startswith("["):  # [IPv6]:port
+        end = h.find("]")
+        return h[1:end] if end > 0 else h
+    if h.count(":") == 1:
+        h = h.split(":", 1)[0]
+    return h.rstrip(".")
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def host_allowed(header: str, allowed: tuple[str, ...], *, any_ip: bool = False) -> bool:
+    """Whether a request with this ``Host`` header is answered."""
+    name = host_name(header)
+    if not name:
+        return False
+    if any_ip and _is_ip(name):
+        return True
+    for a in allowed:
+        a = a.lower().strip("[]").rstrip(".")
+        if a == "*" or a == name:
+            return True
+        if a.startswith("*.") and name.endswith(a[1:]):
+            return True
+    return False
+
+
+class HostCheck:
+    """Answers only requests whose ``Host`` is allowed (400 otherwise)."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...], any_ip: bool = False) -> None:
+        self.app = app
+        self.allowed = allowed
+        self.any_ip = any_ip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = ""
+        for k, v in scope.get("headers", []):
+            if k == b"host":
+                header = v.decode("latin-1")
+                break
+        if host_allowed(header, self.allowed, any_ip=self.any_ip):
+            await self.app(scope, receive, send)
+            return
+        response = JSONResponse(
+            status_code=400,
+            content={
+                "detail": "unknown Host header; eventlens serve --allow-host NAME answers "
+                "another name"
+            },
+        )
+        await response(scope, receive, send)
+
+
+MAX_QUERY_BYTES = 32 * 1024
+MAX_QUERY_PARAMS = 400
+
+
+class QueryLimits:
+    """Refuses a query string over :data:`MAX_QUERY_BYTES` bytes or with more than
+    :data:`MAX_QUERY_PARAMS` parameters with a 422 before anything parses it
+    (thousands of repeated parameters otherwise cost seconds of validation)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            qs: bytes = scope.get("query_string", b"")
+            why = None
+            if len(qs) > MAX_QUERY_BYTES:
+                why = f"query string longer than {MAX_QUERY_BYTES} bytes"
+            elif qs.count(b"&") + 1 > MAX_QUERY_PARAMS:
+                why = f"more than {MAX_QUERY_PARAMS} query parameters"
+            if why:
+                response = JSONResponse(
+                    status_code=422,
+                    content={"detail": [{"type": "value_error", "loc": ["query"], "msg": why}]},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 # ------------------------------------------------------------------ converters
@@ -497,7 +602,12 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(QueryLimits)
     app.add_middleware(SecurityHeaders, csp=content_security_policy(settings))
+    if settings.allowed_hosts is not None:
+        app.add_middleware(
+            HostCheck, allowed=settings.allowed_hosts, any_ip=settings.allow_ip_hosts
+        )
     return app
 
 

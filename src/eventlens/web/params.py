@@ -32,6 +32,10 @@ Split = Literal["country", "event_type", "status"]
 ExportFormat = Literal["csv", "geojson", "jsonl", "parquet"]
 
 MAX_TEXT = 200
+MAX_VALUES = 50
+"""The most values one repeated filter takes (``actor=a&actor=b`` or ``actor=a,b``):
+more would make a query too large for the database to plan (SQLite refuses an
+expression tree deeper than 1,000), so they are a 422, not a 500."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
@@ -50,11 +54,22 @@ def invalid(name: str, message: str, value: Any = None) -> RequestValidationErro
 def _strings(name: str, values: list[str] | None) -> tuple[str, ...]:
     """Repeated and comma-separated values, stripped; control characters refused."""
     out: list[str] = []
-    for v in values or ():
+    values = values or []
+    if len(values) > MAX_VALUES:
+        raise invalid(name, f"at most {MAX_VALUES} values, not {len(values)}", None)
+    for v in values:
+        if len(v) > MAX_TEXT * MAX_VALUES:
+            raise invalid(name, f"longer than {MAX_TEXT * MAX_VALUES} characters", None)
         if _CONTROL.search(v):
             raise invalid(name, "must not contain control characters", v)
         out.extend(p.strip() for p in v.split(",") if p.strip())
-    return tuple(dict.fromkeys(out))
+    unique = tuple(dict.fromkeys(out))
+    if len(unique) > MAX_VALUES:
+        raise invalid(name, f"at most {MAX_VALUES} values, not {len(unique)}", None)
+    for u in unique:
+        if len(u) > MAX_TEXT:
+            raise invalid(name, f"each value at most {MAX_TEXT} characters", u[:MAX_TEXT])
+    return unique
 
 
 def _text(name: str, value: str | None) -> str | None:

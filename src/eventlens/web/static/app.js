@@ -48,22 +48,27 @@
 
   // ------------------------------------------------------------------ helpers
 
+  // Text from the data is data: control characters (C0/C1: ANSI/OSC escapes) and
+  // bidirectional overrides/isolates/marks are removed before it is shown.
+  var CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  function plain(s) { return String(s).replace(CONTROLS, ""); }
+
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     if (attrs) {
       Object.keys(attrs).forEach(function (k) {
         var v = attrs[k];
         if (v === null || v === undefined) return;
-        if (k === "text") e.textContent = String(v);
+        if (k === "text") e.textContent = plain(v);
         else if (k === "class") e.className = v;
         else if (k === "dataset") Object.keys(v).forEach(function (d) { e.dataset[d] = v[d]; });
         else if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), v);
-        else e.setAttribute(k, v);
+        else e.setAttribute(k, typeof v === "string" ? plain(v) : v);
       });
     }
     (children || []).forEach(function (c) {
       if (c === null || c === undefined) return;
-      e.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+      e.appendChild(typeof c === "string" ? document.createTextNode(plain(c)) : c);
     });
     return e;
   }
@@ -278,7 +283,7 @@
     legendBox(meta);
   }
 
-  function escapeText(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
+  function escapeText(s) { var d = document.createElement("div"); d.textContent = plain(s); return d.innerHTML; }
 
   function legendBox(meta) {
     var box = document.getElementById("legend-statuses");
@@ -589,7 +594,7 @@
       var covering = evs.filter(function (it) {
         var e = it.event.evidence; return e.start <= a && b <= e.end && e.start < e.end;
       });
-      if (!covering.length) { box.appendChild(document.createTextNode(seg)); continue; }
+      if (!covering.length) { box.appendChild(document.createTextNode(plain(seg))); continue; }
       var ids = covering.map(function (it) { return it.event.id; });
       var mk = el("mark", { dataset: { events: ids.join(" ") }, title: covering.map(function (it) {
         return it.event.event_type + " (" + it.event.status + ")"; }).join("; ") }, [seg]);
