@@ -205,14 +205,105 @@ _BLOCK_TAGS = (
 )
 
 
+MAX_DEPTH = 200
+"""Deepest element nesting parsed as a tree.  libxml2 (under lxml and
+trafilatura) gives up on deeper documents and their text is lost; deeper
+pages are read by :func:`flat_text` instead (tags removed, blocks kept)."""
+
+HTML_CHARS_PER_TEXT_CHAR = 10
+"""HTML parsed per character of text the NLP stages take (``max_chars``): a
+page is cut to ``max_chars * 10`` characters (2,000,000 by default: about 2 s
+and 100 MB to clean) before parsing, with a warning."""
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+# Void elements, and those whose end tag HTML lets a page leave out (a page of
+# unclosed <p> or <li> is not deep).
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "option",
+        "optgroup",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "rp",
+        "rt",
+    ]
+)
+_INVISIBLE = re.compile(
+    r"<!--.*?-->|<(script|style|noscript|template|svg|head)\b[^>]*>.*?</\1\s*>", re.I | re.S
+)
+_BLOCK = re.compile(
+    r"</?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|blockquote|pre|header|"
+    r"footer|main|aside|nav|dd|dt|figure|figcaption|hr)\b[^>]*>",
+    re.I,
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def nesting_depth(html: str, stop: int | None = None) -> int:
+    """How deep elements nest (open tags not yet closed), in one linear scan;
+    stops counting at ``stop``."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        closing, name, selfclosing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            depth = max(0, depth - 1)
+        elif not selfclosing and name not in _VOID:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if stop is not None and deepest >= stop:
+                    return deepest
+    return deepest
+
+
+def flat_text(html: str) -> str:
+    """The text of an HTML page without parsing it as a tree: scripts, styles
+    and comments removed, block elements made paragraph breaks, other tags
+    removed, entities decoded.  Linear time; for pages too deep to parse."""
+    import html as html_lib
+
+    body = _INVISIBLE.sub(" ", html)
+    body = _BLOCK.sub("\n\n", body)
+    body = _ANY_TAG.sub("", body)
+    return html_lib.unescape(body)
+
+
 def extract_html(html: str, url: str | None = None, rules: BoilerplateRules | None = None) -> Page:
     """Clean main text and metadata of an HTML page.
 
     trafilatura first; when what it finds has no prose once cleaned (nothing,
     a menu, a cookie notice), all the page's text outside navigation, headers,
     footers and scripts (``fallback=True``).  ``text`` is empty when neither
-    has any prose.
+    has any prose.  A page nested deeper than :data:`MAX_DEPTH` is read by
+    :func:`flat_text` (``fallback=True``), since a tree parser loses its text.
     """
+    if nesting_depth(html, stop=MAX_DEPTH) >= MAX_DEPTH:
+        text = clean_text(flat_text(html), rules)
+        meta = _metadata(html[:200_000], url)
+        return replace(meta, text=text if _has_prose(text) else "", fallback=True)
     page = _trafilatura(html, url)
     text = clean_text(page.text, rules) if page is not None else ""
     if _has_prose(text):
@@ -328,10 +419,24 @@ class Cleaner:
         warnings = list(doc.warnings)
         warnings += [w for w in article.warnings if w not in warnings]
         if article.content_type == "html":
-            page = extract_html(article.content, article.url, self.rules)
+            content = article.content
+            limit = self.settings.max_chars * HTML_CHARS_PER_TEXT_CHAR
+            if len(content) > limit:
+                message = f"HTML longer than {limit} characters; only the first {limit} are read"
+                log.warning("%s: %s", origin, message)
+                warnings.append(message)
+                content = content[:limit]
+            deep = nesting_depth(content, stop=MAX_DEPTH) >= MAX_DEPTH
+            if deep:
+                message = (
+                    f"HTML nested deeper than {MAX_DEPTH} elements; read without its structure"
+                )
+                log.warning("%s: %s", origin, message)
+                warnings.append(message)
+            page = extract_html(content, article.url, self.rules)
             if not page.text:
                 raise InputError(origin, "no article text found in the HTML")
-            if page.fallback:
+            if page.fallback and not deep:
                 message = "no main text found in the HTML; used all the page's text"
                 log.warning("%s: %s", origin, message)
                 warnings.append(message)
