@@ -59,17 +59,23 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+
+    from eventlens.formats import printable
+
+    def cell(value: str) -> str:  # text is data: no controls, no markup
+        return escape(printable(value))
 
     table = Table(box=box.SIMPLE_HEAD, expand=False)
     for col in ("origin", "stage", "error", "reason", "attempts", "last seen"):
         table.add_column(col, overflow="fold")
     for f in rows:
         table.add_row(
-            f.origin,
-            f.stage,
-            f.error_type,
-            f.reason,
+            cell(f.origin),
+            cell(f.stage),
+            cell(f.error_type),
+            cell(f.reason),
             str(f.attempts),
             f.last_seen.strftime("%Y-%m-%d %H:%M:%S"),
         )

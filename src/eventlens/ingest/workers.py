@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 from eventlens.errors import DocumentError, PipelineError
 from eventlens.ingest.sources import Work
+from eventlens.inputs import unexpected_reason
 from eventlens.model import Article, Event
 from eventlens.pipeline import Pipeline
 
@@ -82,7 +83,7 @@ def process(pipeline: Pipeline, work: Work) -> Outcome:
         return Outcome(
             _light(work),
             error_type=type(e).__name__,
-            reason=f"{type(e).__name__}: {e}",
+            reason=unexpected_reason("processing", e),
             seconds=time.perf_counter() - t0,
         )
     used = {e.evidence.sentence for e in doc.events}
