@@ -140,7 +140,8 @@ def load_compatibility() -> dict[str, frozenset[str]]:
     """Which ACLED types (or ``Type|Sub`` labels, or ``none``) each PLOVER type may take.
 
     From ``labels.yaml``'s ``plover_acled``; key ``""`` is for events that did not
-    happen, ``!required`` lists the types that are always an ACLED event when they occur.
+    happen, ``!required`` lists the types that are always an ACLED event when they occur,
+    ``!not_occurred`` the labels an event that occurred never takes.
     """
     import yaml
 
@@ -151,6 +152,7 @@ def load_compatibility() -> dict[str, frozenset[str]]:
         out = {str(k): frozenset(str(x) for x in v) for k, v in table["types"].items()}
         out[""] = frozenset({NO_ACLED})
         out["!required"] = frozenset(table["required"])
+        out["!not_occurred"] = frozenset(table.get("not_occurred_only", []))
     except (OSError, KeyError, TypeError, yaml.YAMLError) as e:
         raise ResourceError(f"{path}: cannot read plover_acled ({e})") from None
     return out
@@ -307,7 +309,14 @@ def decide(
     allowed = compatible.get(types[ti] if happened else "", frozenset({NO_ACLED}))
     if status == "occurred" and types[ti] in compatible.get("!required", frozenset()):
         allowed = allowed - {NO_ACLED}
-    fits = [i for i, a in enumerate(acleds) if a in allowed or a.split("|", 1)[0] in allowed]
+    # an attack that happened is not "Disrupted weapons use" (a police seizure of arms is)
+    attack_occurred = status == "occurred" and types[ti] == "ASSAULT"
+    barred = compatible.get("!not_occurred", frozenset()) if attack_occurred else frozenset()
+    fits = [
+        i
+        for i, a in enumerate(acleds)
+        if (a in allowed or a.split("|", 1)[0] in allowed) and a not in barred
+    ]
     ai = max(fits, key=lambda i: float(p["acled"][i])) if fits else acleds.index(NO_ACLED)
     plover, acled = types[ti], acleds[ai]
     modes = list(labels["mode"])
