@@ -193,3 +193,33 @@ def test_busy_port_is_one_line_and_exit_2(db: Path, capsys: pytest.CaptureFixtur
     lines = [x for x in err.splitlines() if x.strip()]
     assert len(lines) == 1 and "cannot listen on 127.0.0.1:" in lines[0], err
     assert "serving" not in err
+
+
+def test_postgresql_read_only_store_cannot_write() -> None:
+    from sqlalchemy import text
+
+    from test_store import pg_database
+
+    gen = pg_database()  # skips, saying why, without a server
+    url = next(gen)
+    try:
+        Store.open(url).close()  # create and migrate
+        with Store.open(url, read_only=True) as store:
+            assert store.totals().articles == 0
+            with pytest.raises(UsageError, match="read-only"):
+                store.record_failure("x", "y", stage="read", error_type="InputError")
+            with (
+                pytest.raises(Exception, match="read-only transaction"),
+                store.engine.begin() as conn,
+            ):
+                conn.execute(text("DELETE FROM failures"))
+            with TestClient(create_app(store)) as c:
+                assert c.get("/api/events").status_code == 200
+                r = c.get(_url("/api/events", [("actor", f"a{i}") for i in range(250)]))
+                assert r.status_code == 422
+        with Store.open(url) as store, store.transaction() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+        with pytest.raises(UsageError, match="eventlens failures --db"):
+            Store.open(url, read_only=True)
+    finally:
+        next(gen, None)
