@@ -260,3 +260,26 @@ def test_sqlite_rows_hold_no_nul(tmp_path: Path) -> None:
             assert "\x00" not in title
     finally:
         con.close()
+
+
+def test_extract_cli_reports_every_bad_document_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import eventlens.pipeline
+    from eventlens.cli import main
+
+    clean_only = _clean_only()
+    monkeypatch.setattr(eventlens.pipeline, "Pipeline", lambda _settings: clean_only)
+    want = make_folder(tmp_path / "in")
+    rc = main(["extract", str(tmp_path / "in"), "--format", "jsonl"])
+    err = capsys.readouterr().err
+    logging.getLogger().handlers.clear()
+    assert rc == 1
+    errors = [line for line in err.splitlines() if line.startswith("eventlens: error: ")]
+    # extract stores nothing, so a repeated id is no failure there
+    bad = {o: w for o, w in want.items() if w not in ("good", "duplicate id")}
+    assert len(errors) == len(bad), err
+    for origin, fragment in bad.items():
+        assert any(printable(origin) in e and fragment in e for e in errors), (origin, err)
+    for line in err.splitlines():
+        assert "\x1b" not in line and "Traceback" not in line
