@@ -58,7 +58,7 @@ from eventlens.geo.names import is_latin_name, key_variants, name_key
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = 9
+BUILD_VERSION = 10
 """Bump when the schema or the build logic changes: the cache is rebuilt."""
 
 SOURCE_PACKAGES: tuple[str, ...] = (
@@ -903,15 +903,25 @@ class _NameIndex:
         self.by_key[key].append((pid, 0))
 
     def find(
-        self, name: str, iso3: str | None, *, towns_first: bool = False
+        self,
+        name: str,
+        iso3: str | None,
+        *,
+        towns_first: bool = False,
+        features: tuple[str, ...] | None = None,
     ) -> tuple[Any, ...] | None:
-        """The best place of this name (in this country): a subdivision or region
-        before a town, unless ``towns_first``; the most populous among equals."""
+        """The best place of this name (in this country; of these features): a
+        subdivision or region before a town, unless ``towns_first``; the most
+        populous among equals."""
         rows = [
             (self.b.places[pid - 1], alternate)
             for pid, alternate in self.by_key.get(name_key(name), ())
         ]
-        rows = [r for r in rows if iso3 is None or r[0][4] == iso3]
+        rows = [
+            r
+            for r in rows
+            if (iso3 is None or r[0][4] == iso3) and (features is None or r[0][3] in features)
+        ]
         if not rows:
             return None
 
@@ -976,8 +986,9 @@ def _add_regions(
     A row names the region, its aliases, its members (countries, subdivisions
     or towns it contains or, for a sea, the ports on its shores) and the
     source of that membership.  The point is the centroid of the members'
-    convex hull (see :func:`_centre`); the region lies in a country (and a
-    first-level subdivision) when all its members do.
+    convex hull (see :func:`_centre`), its population theirs summed (a
+    prior, as for any place); the region lies in a country (and a first-level
+    subdivision) when all its members do.
     """
     for row in _tsv("regions.tsv"):
         name, aliases, members_s = (row + [""] * 3)[:3]
@@ -1003,7 +1014,7 @@ def _add_regions(
             admin2=None,
             lat=centre[0],
             lon=centre[1],
-            population=0,
+            population=sum(int(m[9]) for m in found),
         )
         index.add(name_key(name), pid)
         for alias in filter(None, aliases.split("|")):
@@ -1096,7 +1107,9 @@ def _demonym_places(
             row = index.b.places[country_pid[iso3] - 1] if iso3 in country_pid else None
         else:
             town = name.startswith("@")
-            row = index.find(name.lstrip("@") if sep else target, iso3, towns_first=town)
+            row = index.find(name.lstrip("@"), iso3, towns_first=town) if sep else None
+            if not sep:  # a continent or named region, never a town of that name
+                row = index.find(target, None, features=("continent", "region"))
         if row is None:
             log.warning("demonym %s: no place %s", form, target)
             continue

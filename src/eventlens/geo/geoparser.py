@@ -160,10 +160,10 @@ class Weights:
     in the mention or its own sentence (see ``_keep_prominent``)."""
     prominent_km: float = 250.0
     """How near a same-sentence place must be to a smaller namesake to support it."""
-    prominent_local: int = 2
-    """Or how many places of other sentences, in the namesake's first-level region
-    and that near it: a cluster of local places is regional context, not the
-    country context that must not move a capital."""
+    prominent_local: int | None = None
+    """If set, this many places of other sentences in the namesake's first-level
+    region and that near it also move a capital or big city (a local cluster).
+    Off by default: only the mention or its own sentence does (issue 13)."""
     stray_km: float = 1000.0
     """A small place this far from all the text's other places, in none of their
     countries, is left unresolved (see ``_stray``)."""
@@ -292,17 +292,27 @@ class Geoparser:
             words += [(e.start_char, e.end_char) for e in nlp_doc.ents if e.label_ == "NORP"]
         for start, end in sorted(words, key=lambda se: (se[0], -se[1])):
             raw = _POSSESSIVE.sub("", text[start:end])
+            lead = re.match(r"(?:The|A|An)\s+", raw)
+            if lead:
+                start, raw = start + lead.end(), raw[lead.end() :]
             end = start + len(raw)
             if any(start < e and s < end for s, e in (*taken, *found)):
                 continue
             if self.gazetteer.is_demonym(raw) and self.gazetteer.demonym_place(raw) is not None:
                 found.append((start, end))
                 continue
-            parts = raw.split()  # "Kurdish fighters" is not a run; "Central American" is
+            # "The Kenyan police": try the run's shorter windows, longest and leftmost first
+            parts = [(m.start(), m.end()) for m in re.finditer(r"\S+", raw)]
+            done = False
             for n in range(len(parts) - 1, 0, -1):
-                head = " ".join(parts[:n])
-                if self.gazetteer.is_demonym(head) and self.gazetteer.demonym_place(head):
-                    found.append((start, start + len(head)))
+                for i in range(len(parts) - n + 1):
+                    s0, e0 = parts[i][0], parts[i + n - 1][1]
+                    sub = raw[s0:e0]
+                    if self.gazetteer.is_demonym(sub) and self.gazetteer.demonym_place(sub):
+                        found.append((start + s0, start + e0))
+                        done = True
+                        break
+                if done:
                     break
         return found
 
@@ -681,9 +691,9 @@ def _keep_prominent(groups: list[_Group], starts: list[int], text_end: int, w: W
 
     "London" stays the capital of the United Kingdom in a story that names
     Ohio towns elsewhere; only a qualifier in the mention ("London, Ohio",
-    a hint word), a place of its own sentence within ``km`` of the namesake
-    or in its first-level region, or ``w.prominent_local`` places of other
-    sentences that are both (a local cluster, not country context) move it.
+    a hint word) or a place of its own sentence within ``km`` of the namesake
+    or in its first-level region moves it (and, if ``w.prominent_local`` is
+    set, that many places of other sentences that are both).
     The source's place (spans from ``text_end``) counts as part of every sentence,
     as a dateline would.  ``w.prominent_km``
     is that distance and ``w.prominent_population`` the size of a big city.
@@ -717,7 +727,7 @@ def _keep_prominent(groups: list[_Group], starts: list[int], text_end: int, w: W
                     break
             elif same_region and near:
                 local += 1
-        if local >= w.prominent_local:
+        if w.prominent_local is not None and local >= w.prominent_local:
             supported = True
         if supported:
             continue
