@@ -43,6 +43,8 @@ def dates_of(p: Pipeline, text: str, event_type: str) -> list[EventDate]:
         ("on the 3rd", ("2024-03-03", "day", "relative")),
         ("Aug. 7", ("2023-08-07", "day", "explicit")),
         ("in 2009", ("2009", "year", "explicit")),
+        ("overnight", ("2024-03-04", "day", "relative")),
+        ("between April and July 2017", ("2017", "year", "explicit")),
     ],
 )
 def test_expressions(text: str, want: tuple[str, str, str]) -> None:

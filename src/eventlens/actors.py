@@ -87,6 +87,7 @@ class ActorResolver:
         self._sector_re = _alternation(list(sectors), re.IGNORECASE)
         self.state_sectors = frozenset(data.get("state_sectors", ()))
         self.foreign_missions = frozenset(data.get("foreign_missions", ()))
+        self.forces_sectors = frozenset(data.get("forces_sectors", ()))
         self.role_sector = MappingProxyType(
             {k: MappingProxyType(v) for k, v in (data.get("role_sector") or {}).items()}
         )

@@ -69,7 +69,9 @@ def _relative(t: str, pub: date | None) -> EventDate | None:
 
     is_relative = bool(
         _AGO.search(t)
-        or re.search(r"\b(today|tonight|yesterday|this|last|past|earlier|previous|recent)\b", t)
+        or re.search(
+            r"\b(today|tonight|yesterday|overnight|this|last|past|earlier|previous|recent)\b", t
+        )
         or any(re.search(rf"\b{d}\b", t) for d in WEEKDAYS)
         or _ORDINAL_DAY.fullmatch(t)
     )
@@ -81,7 +83,7 @@ def _relative(t: str, pub: date | None) -> EventDate | None:
         return day(pub)
     if re.search(r"\bday before yesterday\b", t):
         return day(pub - timedelta(days=2))
-    if re.search(r"\b(yesterday|last night)\b", t):
+    if re.search(r"\b(yesterday|last night|overnight)\b", t):
         return day(pub - timedelta(days=1))
     m = _AGO.search(t)
     if m:
@@ -158,7 +160,8 @@ def _explicit(t: str, pub: date | None) -> EventDate | None:
         log.debug("dateparser failed on %r", t, exc_info=True)
         parsed = None
     if parsed is None:
-        return None
+        # "between April and July 2017": the year is all that is certain
+        return EventDate(years[0], "year", "explicit") if len(set(years)) == 1 else None
     d = parsed.date()
     if pub is not None and not years and d > pub:
         d = d.replace(year=d.year - 1)
@@ -206,9 +209,13 @@ class Dater:
         line = _dateline_date(doc, published)
         # every usable date expression of each sentence, in order
         sentence_dates: dict[int, list[tuple[Any, EventDate]]] = {}
+        periods: dict[int, list[Any]] = {}  # "since 1980": a total or a history, undated
         for si, sent in enumerate(sents):
             for ent in _date_expressions(sent):
-                if _is_deadline(ent) or _is_period(ent, cues):
+                if _is_period(ent, cues):
+                    periods.setdefault(si, []).append(ent)
+                    continue
+                if _is_deadline(ent):
                     continue
                 if line is not None and ent.start_char < line[1]:
                     continue  # the dateline's own date
@@ -232,8 +239,12 @@ class Dater:
                 else:
                     owner_type[ent.start] = evs[owner].event_type
                     owned.setdefault(owner, resolved)
+            over_period = {owner_of(e.root, clause_map) for e in periods.get(si, [])}
             for local, k in enumerate(idxs):
                 ev = doc.events[k]
+                if local in over_period and local not in owned:
+                    dates[k] = UNKNOWN_DATE
+                    continue
                 # a date in another event's clause serves only another mention of the same kind
                 in_sentence = [
                     d
@@ -260,7 +271,7 @@ class Dater:
         return replace(doc, events=events)
 
 
-DAY_WORDS = frozenset({"yesterday", "today", "tonight", *WEEKDAYS})
+DAY_WORDS = frozenset({"yesterday", "today", "tonight", "overnight", *WEEKDAYS})
 
 
 def _date_expressions(sent: Any) -> list[Any]:

@@ -1,30 +1,114 @@
-"""Event locations: the resolved place of the event's own sentence, else of
-the nearest sentence that names one.
+"""Event locations: the place named in the event's own clause, then in its
+sentence, then in its paragraph, then the article's dateline, then the
+article's main place.
 
 Within a sentence a place belongs to the event whose clause holds it (see
 :mod:`eventlens.scope`); a place another event owns is borrowed only when it
-stands close to the trigger.  State actors named without a country ("the
-police", "gendarmerie teams") take the country of the event's place.
+stands close to the trigger.  A place inside a news organisation's name ("the
+Washington Post") is no place at all; a place used as an actor's adjective
+("U.S.-led forces", "Lagos police") does not locate the event.  The dateline
+("KABUL -") is where the report was filed: it places an event only when the
+event's own words name no place.  State actors named without a country ("the
+police") take the country of the event's place; armed forces do not, since
+the text may not say whose they are.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
 
+from eventlens.dateline import find_dateline
+from eventlens.lexicon import load_yaml
 from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
 from eventlens.scope import by_sentence, owner_of, owners
 from eventlens.settings import Settings
-from eventlens.syntax import token_at
+from eventlens.syntax import Token, token_at
 
 FEATURE_RANK = {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3, None: 4}
 BORROW_TOKENS = 15
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
+
+
+@dataclass(frozen=True, slots=True)
+class MediaWords:
+    outlet_words: frozenset[str]
+    outlets: tuple[str, ...]
+    place_heads: frozenset[str]
+    actor_suffixes: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def media_words() -> MediaWords:
+    data: dict[str, Any] = load_yaml("media.yaml")
+    return MediaWords(
+        outlet_words=frozenset(str(w).lower() for w in data["outlet_words"]),
+        outlets=tuple(str(w) for w in data["outlets"]),
+        place_heads=frozenset(str(w).lower() for w in data["place_heads"]),
+        actor_suffixes=frozenset(str(w).lower() for w in data["actor_suffixes"]),
+    )
+
+
+def in_news_outlet(doc: Document, p: Place) -> bool:
+    """Is this place part of a news organisation's name ("the Washington Post",
+    "Kabul Times", "New York Daily News")?"""
+    mw = media_words()
+    if doc.nlp is None:
+        return False
+    tok = token_at(doc.nlp, p.start)
+    if tok is None:
+        return False
+    ent = next((e for e in doc.nlp.ents if e.start <= tok.i < e.end), None)
+    if ent is not None and ent.label_ == "ORG" and ent.end_char > p.end:
+        tail = [t.lower_ for t in doc.nlp[ent.start : ent.end] if t.idx >= p.end]
+        if any(w in mw.outlet_words for w in tail):
+            return True
+    after = doc.text[p.end : p.end + 40]
+    m = re.match(r"\s+(?:Daily\s+|Evening\s+|Sunday\s+|Morning\s+)?([A-Z][a-z]+)", after)
+    return bool(m and m.group(1).lower() in mw.outlet_words and m.group(1).lower() != "today")
+
+
+def actor_adjective(doc: Document, p: Place) -> bool:
+    """Is this place an adjective of an actor rather than where the event was:
+    "U.S.-led coalition", "Kabul-based group", "Lagos police", "Turkish troops"?"""
+    mw = media_words()
+    m = re.match(r"[-\u2013]([a-z]+)", doc.text[p.end : p.end + 20])
+    if m and m.group(1) in mw.actor_suffixes:
+        return True
+    if doc.nlp is None:
+        return False
+    last = token_at(doc.nlp, max(p.start, p.end - 1))
+    if last is None:
+        return False
+    head: Token = last.head
+    if last.dep_ in MODIFIER_DEPS and head.i != last.i and head.pos_ in ("NOUN", "PROPN"):
+        if head.idx < p.end:
+            return False  # the head is part of the place's own name
+        return head.lemma_.lower() not in mw.place_heads and head.lower_ not in mw.place_heads
+    return False
 
 
 def _best(places: list[Place], near: int) -> Place | None:
     if not places:
         return None
     return min(places, key=lambda p: (FEATURE_RANK.get(p.feature, 4), abs(p.start - near)))
+
+
+def main_place(places: list[Place]) -> Place | None:
+    """The article's main place: the one named most often, finer first, earlier first."""
+    if not places:
+        return None
+    key = [(p.geonameid, p.name, p.country) for p in places]
+    counts = Counter(key)
+    best = min(
+        range(len(places)),
+        key=lambda i: (-counts[key[i]], FEATURE_RANK.get(places[i].feature, 4), places[i].start),
+    )
+    return places[best]
 
 
 class Locator:
@@ -41,12 +125,27 @@ class Locator:
             return doc
         lex = self.resources.lexicon
         sents = list(doc.nlp.sents)
-        resolved = [p for p in doc.places if p.resolved]
+        line = find_dateline(doc.text)
+        usable: list[Place] = []
+        adjectives: list[Place] = []
+        on_dateline: list[Place] = []
+        for p in doc.places:
+            if not p.resolved or in_news_outlet(doc, p):
+                continue
+            if line is not None and line.place_start <= p.start < line.place_end:
+                on_dateline.append(p)
+            elif actor_adjective(doc, p):
+                adjectives.append(p)
+            else:
+                usable.append(p)
         in_sentence: dict[int, list[Place]] = {}
-        for p in resolved:
+        for p in usable:
             s = doc.sentence_at(p.start)
             if s is not None:
                 in_sentence.setdefault(s.index, []).append(p)
+        paragraph = _paragraphs(doc.text, sents)
+        dateline_place = _best(on_dateline, 0)
+        article_place = main_place(usable) or _best(adjectives, 0)
         located: dict[int, Place | None] = {}
         for si, idxs in by_sentence(doc.events).items():
             places = in_sentence.get(si, [])
@@ -71,7 +170,9 @@ class Locator:
                     _best(own, at)
                     or _best(shared, at)
                     or _best(near, at)
-                    or self._nearest_sentence(si, in_sentence)
+                    or self._paragraph_place(si, paragraph, in_sentence)
+                    or dateline_place
+                    or article_place
                 )
         events = []
         for k, ev in enumerate(doc.events):
@@ -79,8 +180,11 @@ class Locator:
             events.append(self._with_place(ev, loc))
         return replace(doc, events=tuple(events))
 
-    def _nearest_sentence(self, si: int, in_sentence: dict[int, list[Place]]) -> Place | None:
-        others = [s for s in in_sentence if s != si]
+    def _paragraph_place(
+        self, si: int, paragraph: list[int], in_sentence: dict[int, list[Place]]
+    ) -> Place | None:
+        """The place of the nearest sentence of the same paragraph, earlier first."""
+        others = [s for s in in_sentence if s != si and paragraph[s] == paragraph[si]]
         if not others:
             return None
         best = min(others, key=lambda s: (abs(s - si), s > si))
@@ -97,6 +201,8 @@ class Locator:
         def fill(a: Actor | None) -> Actor | None:
             if a is None or a.country is not None or a.sector not in states or not place.country:
                 return a
+            if a.sector in self.resources.actors.forces_sectors:
+                return a  # whose forces they are is for the text to say, not the place
             words = a.text.lower().replace("’", "'").split()
             if any(w.strip(".,'\"") in self.resources.actors.foreign_missions for w in words):
                 return a
@@ -113,6 +219,17 @@ def _token_distance(doc: Document, a: int, b: int) -> int:
     if ta is None or tb is None:
         return 10**6
     return int(abs(ta.i - tb.i))
+
+
+def _paragraphs(text: str, sents: list[Any]) -> list[int]:
+    """The paragraph number of each sentence (paragraphs are lines of the clean text)."""
+    out: list[int] = []
+    para, pos = 0, 0
+    for sent in sents:
+        para += text.count("\n", pos, sent.start_char)
+        pos = sent.start_char
+        out.append(para)
+    return out
 
 
 def make_locator(settings: Settings, resources: Resources) -> Locator:
