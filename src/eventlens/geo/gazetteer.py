@@ -58,7 +58,7 @@ from eventlens.geo.names import is_latin_name, key_variants, name_key
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = 10
+BUILD_VERSION = 11
 """Bump when the schema or the build logic changes: the cache is rebuilt."""
 
 SOURCE_PACKAGES: tuple[str, ...] = (
@@ -1077,7 +1077,8 @@ def _add_airports(b: _Builder, index: _NameIndex, iso2_to_3: dict[str, str]) -> 
         )
         rest = " ".join(w for w in short.split() if name_key(w) not in city_words)
         if short and short != name:
-            b.add_name(short, pid, MATCH_ALIAS)
+            if name_key(short) not in index.known:  # never "Richmond" for Richmond's airport
+                b.add_name(short, pid, MATCH_ALIAS)
             b.add_name(f"{short} Airport", pid, MATCH_ALIAS)
         if not rest or rest == short or len(rest) < 4:
             continue
