@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from eventlens.errors import InputError
+from eventlens.errors import InputError, ResourceError
 from eventlens.formats import printable, strip_controls
 from eventlens.ingest import ingest
 from eventlens.inputs import bomless_wide_encoding, read_articles
-from eventlens.model import Article
+from eventlens.model import Article, Document
 from eventlens.pipeline import Pipeline
 from eventlens.settings import Settings
 from eventlens.store import Store
@@ -283,3 +283,20 @@ def test_extract_cli_reports_every_bad_document_on_one_line(
         assert any(printable(origin) in e and fragment in e for e in errors), (origin, err)
     for line in err.splitlines():
         assert "\x1b" not in line and "Traceback" not in line
+
+
+class _Broken(Pipeline):
+    """A pipeline whose model data is missing: every document would fail."""
+
+    def __call__(self, article: Article) -> Document:
+        raise ResourceError("data file armed_groups.yaml is missing from the package")
+
+
+def test_a_broken_installation_stops_the_run_instead_of_failing_every_document(
+    tmp_path: Path,
+) -> None:
+    make_folder(tmp_path / "in")
+    with Store.open(str(tmp_path / "broken.db")) as store:
+        with pytest.raises(ResourceError, match="armed_groups"):
+            ingest([str(tmp_path / "in")], store, pipeline=_Broken(Settings()))
+        assert not [f for f in store.failures() if f.stage == "process"]

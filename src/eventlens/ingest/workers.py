@@ -31,7 +31,7 @@ from multiprocessing.context import SpawnProcess
 from types import TracebackType
 from typing import Any, Protocol
 
-from eventlens.errors import DocumentError, PipelineError
+from eventlens.errors import DocumentError, PipelineError, ResourceError
 from eventlens.ingest.sources import Work
 from eventlens.inputs import unexpected_reason
 from eventlens.model import Article, Event
@@ -69,8 +69,8 @@ def process(pipeline: Pipeline, work: Work) -> Outcome:
     article: Article = work.article
     try:
         doc = pipeline(article)
-    except PipelineError:
-        raise
+    except (PipelineError, ResourceError):
+        raise  # a broken installation stops the run: it would fail every document
     except DocumentError as e:
         return Outcome(
             _light(work),
@@ -149,7 +149,7 @@ def _worker_main(pipeline: Pipeline, inbox: Any, results: Connection) -> None:
             return
         try:
             results.send(("done", process(pipeline, work)))
-        except PipelineError as e:
+        except (PipelineError, ResourceError) as e:
             results.send(("fatal", str(e)))
             return
 
