@@ -300,3 +300,20 @@ def test_a_broken_installation_stops_the_run_instead_of_failing_every_document(
         with pytest.raises(ResourceError, match="armed_groups"):
             ingest([str(tmp_path / "in")], store, pipeline=_Broken(Settings()))
         assert not [f for f in store.failures() if f.stage == "process"]
+
+
+def test_bad_documents_in_worker_processes(tmp_path: Path) -> None:
+    from eventlens.ingest import IngestOptions
+
+    want = make_folder(tmp_path / "in")
+    p = _clean_only()
+    with Store.open(str(tmp_path / "w.db")) as store:
+        stats = ingest(
+            [str(tmp_path / "in")], store, p.settings, IngestOptions(workers=2), pipeline=p
+        )
+        stored = _stored_origins(store)
+        fails = {f.origin for f in store.failures()}
+    good = {name_str(o) for o, w in want.items() if w == "good"}
+    assert good <= stored
+    assert fails == {name_str(o) for o, w in want.items() if w != "good"}
+    assert stats.failed == len(fails)
