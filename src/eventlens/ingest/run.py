@@ -10,8 +10,17 @@ Nothing is lost and nothing doubled:
   so a second run over the same sources adds nothing, and a run after a
   crash (``kill -9``) resumes where the last committed article left off;
 - a changed article replaces its events (and its part in stories) atomically;
-- every document that cannot be read, fetched or processed is recorded with
-  its reason (``eventlens failures``) and the batch goes on.  A document that
+- every document that cannot be read, fetched, processed or stored is
+  recorded with its reason (``eventlens failures``), said on one line (names
+  with control characters escaped), and the batch goes on; only a broken
+  installation (:class:`~eventlens.errors.PipelineError`,
+  :class:`~eventlens.errors.ResourceError`) stops the run;
+- every article is bounded (:func:`eventlens.store.bounds.bounded_article`)
+  before the store sees it, so both stores take the same input;
+- within one run, a second article with an id already used and different
+  content is a failure (``DuplicateId``), never a silent replacement of the
+  first (the same content again is unchanged).  The run keeps each id's hash
+  and origin for this: about 200 bytes per article.  A document that
   failed in processing is not tried again while its content is the same,
   unless ``retry_failed`` is set; read and fetch failures are always retried.
 """
