@@ -422,14 +422,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-weak", dest="weak", action="store_const", const=None)
     ap.add_argument(
         "--status-policy",
-        choices=("coder", "rules", "rules-first"),
+        metavar="POLICY",
         default="coder",
-        help="where an event's status comes from at run time (measured on real news: see README)",
+        help="where an event's status comes from at run time: coder, rules, or "
+        "rules:STATUS,... (the rules win when they give one of those; measured, see README)",
     )
     ap.add_argument("--dims", type=int, default=1 << 14)
     ap.add_argument("--window-chars", type=int, default=70)
     ap.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "eventlens" / "coder-embeddings.npz"
+    )
+    ap.add_argument(
+        "--lexicon-type-weight",
+        type=float,
+        default=1.0,
+        help="weight of the trigger lexicon's type when the coder chooses the type (measured)",
     )
     args = ap.parse_args(argv)
     np.random.seed(SEED)
@@ -516,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         "near_duplicates": dup,
         "variant": args.variant,
         "status_policy": args.status_policy,
+        "lexicon_type_weight": args.lexicon_type_weight,
         "figures": {k: v for k, v in final.items()},
         "compared": {
             k: {n: {m: x for m, x in r[n].items() if m != "reliability"} for n in ("dev", "test")}

@@ -191,6 +191,7 @@ class CoderModel:
         self.calibration = tuple(float(x) for x in meta["calibration"]["coef"])
         self.compatible = load_compatibility()
         self.status_policy = str(meta.get("status_policy", "coder"))
+        self.lexicon_weight = float(meta.get("lexicon_type_weight", 1.0))
 
     @classmethod
     def load(cls, folder: Path | None = None, encoder: Encoder | None = None) -> CoderModel:
@@ -268,20 +269,34 @@ class CoderModel:
 
     # -- decisions --------------------------------------------------------------------
 
-    def code(self, cands: Sequence[Candidate]) -> list[Coding]:
+    def code(
+        self,
+        cands: Sequence[Candidate],
+        rules: Sequence[Status] | None = None,
+        lexicon_types: Sequence[str] | None = None,
+    ) -> list[Coding]:
+        """Codings of the candidates; ``rules``: the status the status rules gave each,
+        ``lexicon_types``: the type the trigger lexicon gave each."""
         if not cands:
             return []
         probs = self.probabilities(cands)
-        return [self._decide({k: v[i] for k, v in probs.items()}) for i in range(len(cands))]
+        out = []
+        for i in range(len(cands)):
+            forced = rule_status(rules[i], self.status_policy) if rules is not None else None
+            lex = lexicon_types[i] if lexicon_types is not None else None
+            out.append(self._decide({k: v[i] for k, v in probs.items()}, forced, lex))
+        return out
 
     def calibrated(self, p_relevant: float, p_type: float) -> float:
         a, b, c = self.calibration
         x = a * _logit(p_relevant) + b * float(np.log(max(p_type, 1e-6))) + c
         return float(1.0 / (1.0 + np.exp(-x)))
 
-    def _decide(self, p: dict[str, Matrix]) -> Coding:
+    def _decide(
+        self, p: dict[str, Matrix], status: Status | None = None, lexicon_type: str | None = None
+    ) -> Coding:
         labels = {h: head.labels for h, head in self.heads.items()}
-        c = decide(p, labels, self.compatible)
+        c = decide(p, labels, self.compatible, status, lexicon_type, self.lexicon_weight)
         return replace(c, confidence=self.calibrated(c.p_relevant, c.p_type))
 
 
@@ -289,6 +304,9 @@ def decide(
     p: dict[str, Matrix],
     labels: Mapping[str, Sequence[str]],
     compatible: Mapping[str, frozenset[str]],
+    status: Status | None = None,
+    lexicon_type: str | None = None,
+    lexicon_weight: float = 1.0,
 ) -> Coding:
     """One candidate's coding from its head probabilities (uncalibrated ``confidence``).
 
@@ -302,10 +320,16 @@ def decide(
     reasons = [(float(p["relevance"][i]), r) for i, r in enumerate(rel) if r != RELEVANT]
     not_event = max(reasons)[1] if reasons else None
     st = list(labels["status"])
-    status: Status = st[int(np.argmax(p["status"]))]  # type: ignore[assignment]
+    if status is None:
+        status = st[int(np.argmax(p["status"]))]  # type: ignore[assignment]
+    assert status is not None
     happened = status in ("occurred", "attempted", "foiled")
     types, acleds = list(labels["plover"]), list(labels["acled"])
-    ti = int(np.argmax(p["plover"]))
+    type_p = p["plover"].copy()
+    if lexicon_type in types and lexicon_weight != 1.0:
+        # the trigger's own sense in the lexicon, as a prior (weight chosen by measurement)
+        type_p[types.index(lexicon_type)] *= lexicon_weight
+    ti = int(np.argmax(type_p))
     allowed = compatible.get(types[ti] if happened else "", frozenset({NO_ACLED}))
     if status == "occurred" and types[ti] in compatible.get("!required", frozenset()):
         allowed = allowed - {NO_ACLED}
@@ -371,12 +395,13 @@ class Coder:
         if not doc.events:
             return doc
         cands = [_candidate(doc, ev) for ev in doc.events]
-        codings = self.model.code(cands)
+        codings = self.model.code(
+            cands, [ev.status for ev in doc.events], [ev.event_type for ev in doc.events]
+        )
         kept: list[Event] = []
         dropped: list[tuple[Event, str]] = list(doc.dropped)
-        policy = self.model.status_policy
         for ev, c in zip(doc.events, codings, strict=True):
-            coded = apply_coding(ev, combine_status(ev.status, c, policy))
+            coded = apply_coding(ev, c)
             if c.relevant:
                 kept.append(coded)
             else:
@@ -396,18 +421,17 @@ def _candidate(doc: Document, ev: Event) -> Candidate:
     return Candidate(sent.text, start, end)
 
 
-def combine_status(rule: Status, c: Coding, policy: str) -> Coding:
-    """The status from the coder, the rules, or the rules where they see a non-occurred cue."""
-    if policy == "rules" or (policy == "rules-first" and rule != "occurred"):
-        status = rule
-    else:
-        return c
-    acled = (
-        (c.acled_type, c.acled_sub)
-        if status in ("occurred", "attempted", "foiled")
-        else (None, None)
-    )
-    return replace(c, status=status, acled_type=acled[0], acled_sub=acled[1])
+def rule_status(rule: Status, policy: str) -> Status | None:
+    """The status rules' answer where the policy trusts them, else None (the coder decides).
+
+    ``coder``: never; ``rules``: always; ``rules:foiled,attempted``: when the rules give
+    one of those statuses.  The policy is chosen by measurement (model.json, README).
+    """
+    if policy == "rules":
+        return rule
+    if policy.startswith("rules:") and rule in policy.removeprefix("rules:").split(","):
+        return rule
+    return None
 
 
 def apply_coding(ev: Event, c: Coding) -> Event:
