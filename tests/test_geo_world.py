@@ -106,6 +106,9 @@ FACILITIES = [
     ("Protesters blocked the roads to Gatwick.", "Gatwick", "London", "GBR"),
     ("A plane skidded off the runway at O'Hare.", "O'Hare", "Chicago", "USA"),
     ("Security was tightened at Changi Airport.", "Changi Airport", "Singapore", "SGP"),
+    ("A blast at the Barclays Center injured two people.", "Barclays Center", "Brooklyn", "USA"),
+    ("Protesters filled Tahrir Square on Friday.", "Tahrir Square", "Cairo", "EGY"),
+    ("Demonstrators gathered outside Trump Tower.", "Trump Tower", "New York City", "USA"),
 ]
 
 WORLD_CITIES = [
@@ -236,7 +239,7 @@ def test_named_regions(
 
 
 @pytest.mark.parametrize(("text", "mention", "city", "country"), FACILITIES)
-def test_airports_fall_back_to_their_city(
+def test_facilities_fall_back_to_their_city(
     geoparser: Geoparser, text: str, mention: str, city: str, country: str
 ) -> None:
     p = _find(geoparser.parse(text), mention)

@@ -58,7 +58,7 @@ from eventlens.geo.names import is_latin_name, key_variants, name_key
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = 11
+BUILD_VERSION = 12
 """Bump when the schema or the build logic changes: the cache is rebuilt."""
 
 SOURCE_PACKAGES: tuple[str, ...] = (
@@ -76,6 +76,7 @@ DATA_FILES: tuple[str, ...] = (
     "country_points.tsv",
     "place_aliases.tsv",
     "place_demonyms.tsv",
+    "facilities.tsv",
 )
 
 GAZETTEER_ATTRIBUTION = (
@@ -847,6 +848,7 @@ def build(path: Path) -> None:
     index = _NameIndex(b, _wanted_keys())
     _add_regions(b, index, iso2_to_3, country_pid)
     _add_airports(b, index, iso2_to_3)
+    _add_facilities(b, index, iso2_to_3)
     demonym_places = _demonym_places(index, iso2_to_3, country_pid)
     b.write(
         path,
@@ -862,6 +864,8 @@ def _wanted_keys() -> set[str]:
     for row in _tsv("regions.tsv"):
         for item in [*row, "", "", ""][2].split("|"):
             out.add(name_key(item.partition(":")[2].lstrip("@")))
+    for row in _tsv("facilities.tsv"):
+        out.add(name_key([*row, "", ""][2].partition(":")[2]))
     for _, target in _tsv("place_demonyms.tsv"):
         out.add(name_key(target.partition(":")[2].lstrip("@") or target))
     try:
@@ -869,8 +873,12 @@ def _wanted_keys() -> set[str]:
     except ImportError:
         return out
     for a in airportsdata.load("IATA").values():
-        for part in str(a.get("city") or "").split(","):
+        city = str(a.get("city") or "")
+        for part in city.split(","):
             out.add(name_key(part))
+        short = _AIRPORT_WORDS.sub(" ", str(a.get("name") or ""))
+        words = set(name_key(city).split())
+        out.add(name_key(" ".join(w for w in short.split() if name_key(w) not in words)))
     return out
 
 
@@ -890,16 +898,15 @@ class _NameIndex:
 
     def __init__(self, b: _Builder, wanted: set[str]) -> None:
         self.b = b
-        self.pids_by_key: dict[str, list[int]] = defaultdict(list)
+        self.known: set[str] = set()
         self.by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for (key, pid), kind in b.names.items():
-            self.pids_by_key[key].append(pid)
             if key in wanted:
                 self.by_key[key].append((pid, 0 if kind <= MATCH_ALIAS else 1))
-        self.known = self.pids_by_key.keys()
+        self.known = {key for key, _ in b.names}
 
     def add(self, key: str, pid: int) -> None:
-        self.pids_by_key[key].append(pid)
+        self.known.add(key)
         self.by_key[key].append((pid, 0))
 
     def find(
@@ -948,12 +955,12 @@ class _NameIndex:
         return best
 
     def all_small(self, key: str, population: int) -> bool:
-        """Whether every place indexed under ``key`` is a town below ``population``."""
-        rows = [self.b.places[pid - 1] for (k, pid) in self._names_of(key)]
+        """Whether every place indexed under ``key`` is a town below ``population``
+        (False for a key not among the wanted ones: not looked at)."""
+        if key not in self.by_key:
+            return False
+        rows = [self.b.places[pid - 1] for pid, _ in self.by_key[key]]
         return all(r[3] in ("city", "locality") and r[9] < population for r in rows)
-
-    def _names_of(self, key: str) -> list[tuple[str, int]]:
-        return [(key, pid) for pid in self.pids_by_key.get(key, ())]
 
 
 AIRPORT_CITY_KM = 80.0
@@ -1092,6 +1099,33 @@ def _add_airports(b: _Builder, index: _NameIndex, iso2_to_3: dict[str, str]) -> 
             int(city[9]) >= 1_000_000 and index.all_small(key, AIRPORT_NAME_SHADOW)
         ):
             b.add_name(rest, pid, MATCH_ALIAS)
+
+
+def _add_facilities(b: _Builder, index: _NameIndex, iso2_to_3: dict[str, str]) -> None:
+    """``facilities.tsv``: stadiums, landmarks, bases, universities, each a
+    ``facility`` at the point of the town it stands in (its ``parent``)."""
+    for row in _tsv("facilities.tsv"):
+        name, aliases, where = [*row, "", ""][:3]
+        cc, _, town = where.partition(":")
+        iso3 = iso2_to_3.get(cc.upper())
+        city = index.find(town, iso3, features=("city", "locality")) if iso3 else None
+        if city is None:
+            log.warning("facility %s: no town %s", name, where)
+            continue
+        pid = b.add_place(
+            geonameid=city[1],
+            name=name,
+            feature="facility",
+            country=iso3,
+            admin1=city[5],
+            admin2=city[6],
+            lat=city[7],
+            lon=city[8],
+            population=0,
+            parent=city[0],
+        )
+        for alias in filter(None, aliases.split("|")):
+            b.add_name(alias, pid, MATCH_ALIAS)
 
 
 def _demonym_places(
