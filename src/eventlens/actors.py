@@ -12,9 +12,11 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from eventlens.dateline import find_dateline
 from eventlens.lexicon import load_yaml
 from eventlens.model import Actor, Document
 from eventlens.syntax import Token, char_span, phrase_tokens
@@ -46,6 +48,71 @@ PRONOUNS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class MediaWords:
+    """News outlets and the nouns a place can locate (``data/media.yaml``)."""
+
+    outlet_words: frozenset[str]
+    outlets: tuple[str, ...]
+    place_heads: frozenset[str]
+    actor_suffixes: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def media_words() -> MediaWords:
+    data: dict[str, Any] = load_yaml("media.yaml")
+    return MediaWords(
+        outlet_words=frozenset(str(w).lower() for w in data["outlet_words"]),
+        outlets=tuple(str(w) for w in data["outlets"]),
+        place_heads=frozenset(str(w).lower() for w in data["place_heads"]),
+        actor_suffixes=frozenset(str(w).lower() for w in data["actor_suffixes"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ActorWords:
+    """What an actor phrase can be (``data/actor_words.yaml``)."""
+
+    quantity_heads: frozenset[str]
+    bare_numbers: frozenset[str]
+    instruments: MappingProxyType[str, str | None]
+    media_heads: frozenset[str]
+    event_heads: frozenset[str]
+    not_sector: tuple[str, ...]
+    person_nouns: frozenset[str]
+    pronoun_window: int
+
+
+@lru_cache(maxsize=1)
+def actor_words() -> ActorWords:
+    data: dict[str, Any] = load_yaml("actor_words.yaml")
+    return ActorWords(
+        quantity_heads=frozenset(str(w) for w in data["quantity_heads"]),
+        bare_numbers=frozenset(str(w) for w in data["bare_numbers"]),
+        instruments=MappingProxyType(
+            {str(k).lower(): (str(v) if v else None) for k, v in data["instruments"].items()}
+        ),
+        media_heads=frozenset(str(w) for w in data["media_heads"]),
+        event_heads=frozenset(str(w) for w in data["event_heads"]),
+        not_sector=tuple(str(w).lower() for w in data["not_sector"]),
+        person_nouns=frozenset(str(w) for w in data["person_nouns"]),
+        pronoun_window=int(data.get("pronoun_window", 1)),
+    )
+
+
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
+# prepositions whose object is not part of who the actor is ("airstrikes against ISIS")
+TARGET_PREPS = frozenset({"against", "on", "at", "targeting", "upon", "into", "in", "near"})
+# parts of a phrase that describe the actor rather than name it ("wearing military uniforms")
+DESCRIPTIVE_DEPS = frozenset({"acl", "relcl", "appos", "advcl"})
+KEPT_PREPS = frozenset({"of", "from"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "we"})
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
+COLLECTIVE_HEADS = frozenset(
+    {"police", "army", "military", "government", "authorities", "group", "force", "forces"}
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Group:
     name: str
     sector: str | None
@@ -67,7 +134,10 @@ class ActorResolver:
         exact = set(data.get("exact_case", []))
         ci_aliases: list[str] = []
         cs_aliases: list[str] = []
-        for name, spec in data["groups"].items():
+        all_groups = dict(data.get("armed_groups") or {})
+        all_groups.update(data["groups"])
+        exact.update(data.get("armed_groups_exact_case", []))
+        for name, spec in all_groups.items():
             g = Group(name, spec.get("sector"), spec.get("country"))
             for alias in spec["aliases"]:
                 if alias in exact:
@@ -95,7 +165,11 @@ class ActorResolver:
 
     @classmethod
     def load(cls, country_code: CountryCode, country_name: CountryName) -> ActorResolver:
-        return cls(load_yaml("actors.yaml"), country_code, country_name)
+        data = dict(load_yaml("actors.yaml"))
+        armed = load_yaml("armed_groups.yaml")
+        data["armed_groups"] = armed["groups"]
+        data["armed_groups_exact_case"] = armed.get("exact_case", [])
+        return cls(data, country_code, country_name)
 
     # -- lookups on plain text -------------------------------------------------------
 
@@ -114,10 +188,20 @@ class ActorResolver:
     def sector_in(self, text: str, head: str | None = None) -> str | None:
         """The sector of a generic actor phrase: its head word first, then the
         longest keyword phrase in it."""
-        if head is not None and head.lower() in self._sectors:
+        low = text.lower()
+        masked = False
+        for phrase in actor_words().not_sector:
+            if phrase in low:
+                low = low.replace(phrase, " " * len(phrase))
+                masked = True
+        if (
+            head is not None
+            and head.lower() in self._sectors
+            and (not masked or re.search(rf"(?<![\w-]){re.escape(head.lower())}(?![\w-])", low))
+        ):
             return self._sectors[head.lower()]
         best: tuple[int, str] | None = None
-        for m in self._sector_re.finditer(text):
+        for m in self._sector_re.finditer(low):
             key = m.group(0).lower()
             if best is None or len(key) > best[0]:
                 best = (len(key), self._sectors[key])
@@ -147,25 +231,125 @@ class ActorResolver:
 
     # -- resolution of a parsed phrase ------------------------------------------------
 
-    def resolve(self, head: Token, doc: Document, exclude: frozenset[int] = frozenset()) -> Actor:
-        toks = phrase_tokens(head, exclude=exclude)
-        start, end = char_span(toks)
-        text = doc.text[start:end]
+    def actor_head(
+        self, tok: Token, recipient: bool = False
+    ) -> tuple[Token | None, list[Token] | None, str | None]:
+        """What stands for the actor in a phrase headed by ``tok``: (head, tokens to
+        show or None for the head's phrase, sector the phrase implies).
+
+        "dozens of the wounded" -> "the wounded"; "U.S.-led coalition aircraft" ->
+        "U.S.-led coalition" (military, from the aircraft); "the video", "the war",
+        a bare number -> nothing."""
+        aw = actor_words()
+        for _ in range(4):
+            if tok.lower_ not in aw.quantity_heads and not tok.like_num and tok.pos_ != "NUM":
+                break
+            of = [
+                p
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for p in c.children
+                if p.dep_ == "pobj"
+            ]
+            if of:
+                tok = of[0]
+                continue
+            if tok.lower_ in aw.bare_numbers or tok.like_num or tok.pos_ == "NUM":
+                return None, None, None
+            break
+        lemma, low = tok.lemma_.lower(), tok.lower_
+        prev = tok.doc[tok.i - 1].lower_ if tok.i > tok.sent.start else ""
+        key = next(
+            (k for k in (f"{prev} {low}", low, lemma) if k in aw.instruments),
+            None,
+        )
+        if key is not None and not recipient:
+            implied = aw.instruments[key]
+            mods = [
+                c
+                for c in tok.children
+                if c.dep_ in MODIFIER_DEPS
+                and c.i < tok.i
+                and c.lower_ not in aw.instruments
+                and (c.pos_ in ("NOUN", "PROPN") or c.ent_type_ in ("NORP", "GPE", "ORG"))
+            ]
+            if mods:
+                left = [c for c in tok.children if c.dep_ in MODIFIER_DEPS and c.i < tok.i]
+                first = min(
+                    (x for m in left for x in m.subtree if x.i < tok.i), key=lambda x: int(x.i)
+                )
+                toks = [t for t in tok.doc[first.i : tok.i] if t.dep_ != "punct" or t.i > first.i]
+                return max(mods, key=lambda m: int(m.i)), toks, implied
+            if implied is not None:
+                return tok, None, implied
+            return None, None, None
+        if lemma in aw.media_heads or low in aw.media_heads:
+            return None, None, None
+        if key is not None:
+            return tok, None, None  # a target: "struck two vehicles"
+        if (lemma in aw.event_heads or low in aw.event_heads) and tok.ent_type_ not in ("ORG",):
+            return None, None, None
+        return tok, None, None
+
+    def resolve(
+        self,
+        head: Token,
+        doc: Document,
+        exclude: frozenset[int] = frozenset(),
+        tokens: list[Token] | None = None,
+        implied: str | None = None,
+    ) -> Actor | None:
+        """The actor a phrase names; None for a pronoun with no antecedent or a news
+        organisation (it reports, it does not act)."""
         if head.lower_ in PRONOUNS:
-            return Actor(text=text, start=start, end=end)
+            ante = self._antecedent(head, exclude)
+            if ante is None:
+                return None
+            return self.resolve(ante, doc, exclude)
+        dl = find_dateline(doc.text)
+        if dl is not None and dl.start <= head.idx < dl.end:
+            # "BESLAN, Russia — Armed militants ... stormed": the actor follows the dateline
+            after = [
+                t
+                for t in head.subtree
+                if t.idx >= dl.end and t.pos_ in ("NOUN", "PROPN") and t.head.idx < dl.end
+            ]
+            return self.resolve(after[0], doc, exclude) if after else None
+        full = tokens or phrase_tokens(head, exclude=exclude)
+        toks = tokens or _naming_tokens(head, full)
+        start, end = clean_span(doc, *char_span(toks), head.idx)
+        text = doc.text[start:end]
+        if not text.strip():
+            return None
         # look a little further than the displayed phrase for group names
-        # ("two suspects belonging to the ISIS organization")
+        # ("two suspects belonging to the ISIS organization"), but not into its targets
         banned = {x.i for e in exclude if e != head.i for x in head.doc[e].subtree}
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
+                banned.update(x.i for x in c.subtree)
         sub = [t for t in head.subtree if t.i not in banned][:30] or [head]
-        wide = doc.text[min(t.idx for t in sub) : max(t.idx + len(t) for t in sub)]
+        wide_start, wide_end = clean_span(
+            doc, min(t.idx for t in sub), max(t.idx + len(t) for t in sub), head.idx
+        )
+        wide = doc.text[wide_start:wide_end]
         group = self.group_in(text) or self.group_in(wide)
+        if (group is not None and group.sector == "MED") or self.news_outlet(head, text):
+            return None
         person = head.ent_type_ == "PERSON"
+        own = self._sectors.get(head.lower_)
+        if group is not None and own is not None and not self._names_head(group, head):
+            group = None  # "five policemen and a Peshmerga fighter": the head says who
         sector = group.sector if group else self.sector_in(text, head.lower_)
-        if sector is None and not person:
-            sector = self.sector_in(wide, None) if len(sub) <= 12 else None
-        country = self._country(toks, doc, start, end) or (group.country if group else None)
+        fstart, fend = clean_span(doc, *char_span(full), head.idx)
+        if sector is None and not person and group is None:
+            # "the entrance to the parliament": the phrase's object may say who
+            described = _naming_tokens(head, full, keep_preps=True)
+            if head.lemma_.lower() not in media_words().place_heads:  # "a government-held town"
+                sector = self.sector_in(" ".join(t.text for t in described), None)
+            sector = sector or implied
+        country = self._country(full, doc, fstart, fend) or (group.country if group else None)
         if country is None and sector in self.state_sectors:
-            country = self.place_country(doc, start, end)
+            country = self.place_country(doc, fstart, fend)
         if group:
             name: str | None = group.name
         elif person:
@@ -173,6 +357,68 @@ class ActorResolver:
         else:
             name = self.label(sector, country)
         return Actor(text=text, start=start, end=end, name=name, country=country, sector=sector)
+
+    def _names_head(self, group: Group, head: Token) -> bool:
+        """Is the group named in the head's own words ("ISIS militants", "Taliban")?"""
+        words = [c for c in head.children if c.dep_ in MODIFIER_DEPS and c.i < head.i]
+        own = " ".join(t.text for c in words for t in c.subtree) + " " + head.text
+        return self.group_in(own) == group
+
+    def news_outlet(self, head: Token, text: str) -> bool:
+        """ "the Washington Post", "Reuters", "state television": a news organisation."""
+        mw = media_words()
+        if any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", text) for o in mw.outlets):
+            return True
+        ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+        if ent is not None and ent.label_ == "ORG":
+            return any(t.lower_ in mw.outlet_words for t in ent[1:])
+        return False
+
+    def _antecedent(self, pron: Token, exclude: frozenset[int]) -> Token | None:
+        """The nearest earlier noun a pronoun can stand for, in its sentence or the one
+        before: "they" a plural or a collective, "he"/"she" a person, "it" a body."""
+        low = pron.lower_
+        if low in ("i", "you", "who", "whom"):
+            return None
+        doc = pron.doc
+        sent = pron.sent
+        first = sent.start
+        for _ in range(actor_words().pronoun_window):
+            if first > 0:
+                first = doc[first - 1].sent.start
+        for i in range(pron.i - 1, first - 1, -1):
+            t = doc[i]
+            if t.i in exclude or t.pos_ not in ("NOUN", "PROPN") or t.dep_ in MODIFIER_DEPS:
+                continue
+            # a subject pronoun stands for a subject; an object pronoun for either
+            wanted = (
+                ("nsubj", "nsubjpass")
+                if pron.dep_ in ("nsubj", "nsubjpass")
+                else ("nsubj", "nsubjpass", "dobj", "pobj")
+            )
+            if t.dep_ not in wanted:
+                continue
+            if t.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "MONEY"):
+                continue
+            if t.lemma_.lower() in actor_words().event_heads:
+                continue
+            lemma = t.lemma_.lower()
+            named = self.group_in(t.text) is not None
+            if low in PLURAL_PRONOUNS:
+                ok = t.tag_ in ("NNS", "NNPS") or lemma in COLLECTIVE_HEADS or named
+            elif low in PERSON_PRONOUNS:
+                ok = t.ent_type_ == "PERSON" or (
+                    t.tag_ == "NN" and t.lemma_.lower() in actor_words().person_nouns
+                )
+            else:  # it, its
+                ok = t.tag_ in ("NN", "NNP") and (
+                    t.ent_type_ in ("ORG", "NORP") or named or lemma in COLLECTIVE_HEADS
+                )
+            if not ok:
+                continue
+            if t.ent_type_ == "PERSON" or named or self.sector_in(t.text, t.lower_) is not None:
+                return t
+        return None
 
     def _country(self, toks: list[Token], doc: Document, start: int, end: int) -> str | None:
         for t in toks:
@@ -198,6 +444,40 @@ class ActorResolver:
             if p.start >= start and p.end <= end and p.country:
                 return p.country
         return None
+
+
+def _naming_tokens(head: Token, toks: list[Token], keep_preps: bool = False) -> list[Token]:
+    """The phrase without the parts that describe rather than name the actor:
+    "attackers wearing military uniforms" is "attackers"; "police in Lagos" is
+    "police"; "members of the police" stays."""
+    drop: set[int] = set()
+    for t in toks:
+        if t.i == head.i or t.head.i != head.i:
+            continue
+        if t.dep_ in DESCRIPTIVE_DEPS or (
+            t.dep_ == "prep" and t.lower_ not in KEPT_PREPS and not keep_preps
+        ):
+            drop.update(x.i for x in t.subtree)
+    kept = [t for t in toks if t.i not in drop]
+    return kept or [head]
+
+
+def clean_span(doc: Document, start: int, end: int, keep: int) -> tuple[int, int]:
+    """A span cut to the line holding ``keep``, past the dateline, without edge
+    punctuation or spaces: no newline or dateline in an actor or evidence text."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, keep) + 1
+    nl = text.find("\n", keep)
+    line_end = len(text) if nl < 0 else nl
+    start, end = max(start, line_start), min(end, line_end)
+    dl = find_dateline(text)
+    if dl is not None and start < dl.end <= keep:
+        start = max(start, dl.end)
+    while start < end and (text[start].isspace() or text[start] in "-\u2013\u2014,;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "-\u2013\u2014,;:"):
+        end -= 1
+    return start, end
 
 
 def _entities(toks: list[Token]) -> list[tuple[int, int]]:

@@ -29,7 +29,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
-from eventlens.actors import ActorResolver
+from eventlens.actors import ActorResolver, clean_span
 from eventlens.counts import count_on_noun, is_aggregate, number_words
 from eventlens.lexicon import Lexicon, TriggerSense
 from eventlens.model import Actor, Counts, Document, Event, Evidence, Status, stable_id
@@ -207,18 +207,10 @@ class EventFinder:
             )
             status = "occurred"
         others = frozenset(t.anchor.i for t in all_triggers if t.anchor.i != trig.anchor.i)
-        actor = (
-            resolver.resolve(actor_tok, doc, others | {trig.anchor.i})
-            if actor_tok is not None
-            else None
-        )
+        actor = _resolve_role(resolver, actor_tok, doc, others | {trig.anchor.i}, False)
         if actor is not None:
             actor = resolver.with_role(actor, f"{trig.sense.event_type}/{trig.sense.mode}")
-        recipient = (
-            resolver.resolve(recipient_tok, doc, others | {trig.anchor.i})
-            if recipient_tok is not None
-            else None
-        )
+        recipient = _resolve_role(resolver, recipient_tok, doc, others | {trig.anchor.i}, True)
         counts = event_counts(trig, recipient_tok, sent, actor_tok, all_triggers)
         evidence_toks: list[Token] = [*trig.words, trig.anchor]
         for t in (actor_tok, recipient_tok):
@@ -233,6 +225,7 @@ class EventFinder:
                 if not any(t.i == o or _is_under(t, t.doc[o]) for o in nested)
             ][:20]
             start, end = char_span([*own, *evidence_toks])
+        start, end = clean_span(doc, start, end, trig.anchor.idx)
         evidence = Evidence(doc.text[start:end], start, end, si)
         confidence = score(trig, actor, recipient, counts, status, sent, all_triggers)
         t0, t1 = char_span(trig.words)
@@ -249,6 +242,23 @@ class EventFinder:
             counts=counts,
             trigger=(t0, t1),
         )
+
+
+def _resolve_role(
+    resolver: ActorResolver,
+    tok: Token | None,
+    doc: Document,
+    exclude: frozenset[int],
+    recipient: bool,
+) -> Actor | None:
+    """The actor or recipient a role's phrase names, or None: never a number, an
+    instrument, a news organisation or a pronoun without an antecedent."""
+    if tok is None:
+        return None
+    head, toks, implied = resolver.actor_head(tok, recipient)
+    if head is None:
+        return None
+    return resolver.resolve(head, doc, exclude, tokens=toks, implied=implied)
 
 
 def make_event_finder(settings: Settings, resources: Resources) -> EventFinder:
