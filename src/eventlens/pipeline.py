@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
-from eventlens.errors import DocumentError, PipelineError
+from eventlens.errors import DocumentError, PipelineError, ResourceError
 from eventlens.model import Article, Document
 from eventlens.settings import Settings
 
@@ -176,11 +176,15 @@ class Pipeline:
                 yield Result(item, self(item), None, origin)
             except DocumentError as e:
                 yield Result(item, None, e, origin)
-            except PipelineError:
-                raise
+            except (PipelineError, ResourceError):
+                raise  # a broken installation fails every document: stop, say which file
             except Exception as e:  # one bad document never stops a batch
+                from eventlens.inputs import unexpected_reason
+
                 log.debug("unexpected failure on %s", origin, exc_info=True)
-                yield Result(item, None, DocumentError(origin, f"{type(e).__name__}: {e}"), origin)
+                yield Result(
+                    item, None, DocumentError(origin, unexpected_reason("processing", e)), origin
+                )
 
 
 def _version() -> str:
