@@ -101,6 +101,18 @@ def counts(p: Pipeline, text: str, event_type: str, field: str) -> list[int | No
         ("Two suicide bombings in Kampala killed 74 people.", "ASSAULT", "killed", 74),
         ("Twelve people died when a car bomb exploded in Mogadishu.", "ASSAULT", "killed", 12),
         (
+            "A total of 9 police officers were killed in the ambush near Tillaberi.",
+            "ASSAULT",
+            "killed",
+            9,
+        ),
+        (
+            "A crowd of 2,000 farmers marched to the ministry in Nairobi.",
+            "PROTEST",
+            "participants",
+            2000,
+        ),
+        (
             "Dozens of people were wounded when militants attacked the camp.",
             "ASSAULT",
             "injured",

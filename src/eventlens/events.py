@@ -697,9 +697,19 @@ def _count_of(tok: Token | None) -> int | None:
     return None
 
 
+OF_COUNT_HEADS = frozenset({"total", "number", "toll", "tally", "count", "crowd", "group", "band"})
+
+
 def _numbered(tok: Token) -> int | None:
-    """The exact number attached to a noun or given as the noun itself."""
+    """The exact number attached to a noun or given as the noun itself; through
+    "a total of 18 people", "a crowd of 5,000"."""
     got = count_on_noun(tok)
+    if got is None and tok.lemma_.lower() in OF_COUNT_HEADS:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                obj = first_child(c, "pobj")
+                if obj is not None:
+                    got = count_on_noun(obj)
     return got.value if got is not None else None
 
 
