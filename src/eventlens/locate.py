@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import replace
 from typing import Any
 
+from eventlens.actors import media_words
 from eventlens.dateline import find_dateline
-from eventlens.lexicon import load_yaml
 from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
 from eventlens.scope import by_sentence, owner_of, owners
@@ -32,25 +31,6 @@ from eventlens.syntax import Token, token_at
 FEATURE_RANK = {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3, None: 4}
 BORROW_TOKENS = 15
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
-
-
-@dataclass(frozen=True, slots=True)
-class MediaWords:
-    outlet_words: frozenset[str]
-    outlets: tuple[str, ...]
-    place_heads: frozenset[str]
-    actor_suffixes: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def media_words() -> MediaWords:
-    data: dict[str, Any] = load_yaml("media.yaml")
-    return MediaWords(
-        outlet_words=frozenset(str(w).lower() for w in data["outlet_words"]),
-        outlets=tuple(str(w) for w in data["outlets"]),
-        place_heads=frozenset(str(w).lower() for w in data["place_heads"]),
-        actor_suffixes=frozenset(str(w).lower() for w in data["actor_suffixes"]),
-    )
 
 
 def in_news_outlet(doc: Document, p: Place) -> bool:
