@@ -486,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
             n: features(rs, fs, encoder, args.cache, args.dims, args.window_chars)
             for n, rs in recs.items()
         }
-        heads, cs = train_heads(xs, recs, (0.5, 2.0, 8.0))
+        heads, cs = train_heads(xs, recs, (2.0, 8.0, 32.0))
         pr = {n: predict(heads, xs[n]) for n in ("dev", "test")}
         dec = {n: decisions(pr[n], len(recs[n])) for n in ("dev", "test")}
         coef, _, _ = calibrate(dec["dev"], recs["dev"])

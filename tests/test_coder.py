@@ -194,3 +194,18 @@ def test_corpus_test_split_meets_its_floors() -> None:
     if figs["ece"] > floors["ece_max"]:
         problems.append(f"ece {figs['ece']} > {floors['ece_max']}")
     assert not problems, problems
+
+
+@pytest.mark.slow
+def test_real_news_dev_meets_its_floors(shared_dir: Path) -> None:
+    """``eventlens eval gold`` on ../shared/eval/realnews-dev against tests/eval_baseline.json."""
+    from eventlens.evaluate.gold import evaluate, load_folder, pipeline_extractor
+
+    folder = shared_dir / "eval" / "realnews-dev"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    figs = evaluate(load_folder(folder), pipeline_extractor()).figures()
+    floors = BASELINE["realnews_dev"]
+    assert figs["precision"] >= floors["precision"], figs
+    assert figs["recall"] >= floors["recall"], figs
+    assert figs["false_events_on_negatives"] <= floors["false_events_on_negatives_max"], figs

@@ -153,6 +153,7 @@ def load_compatibility() -> dict[str, frozenset[str]]:
         out[""] = frozenset({NO_ACLED})
         out["!required"] = frozenset(table["required"])
         out["!not_occurred"] = frozenset(table.get("not_occurred_only", []))
+        out["!lexicon_decides"] = frozenset(table.get("lexicon_decides", []))
     except (OSError, KeyError, TypeError, yaml.YAMLError) as e:
         raise ResourceError(f"{path}: cannot read plover_acled ({e})") from None
     return out
@@ -330,6 +331,13 @@ def decide(
         # the trigger's own sense in the lexicon, as a prior (weight chosen by measurement)
         type_p[types.index(lexicon_type)] *= lexicon_weight
     ti = int(np.argmax(type_p))
+    p_type = float(p["plover"][ti])
+    verbal = compatible.get("!lexicon_decides", frozenset())
+    if lexicon_type in verbal and types[ti] in verbal and lexicon_type in types:
+        # between verbal and cooperative types the lexicon's PLOVER conventions decide
+        # ("agreed to withdraw" is AGREE); the coder decides that it is one of them
+        ti = types.index(lexicon_type)
+        p_type = float(sum(p["plover"][i] for i, t in enumerate(types) if t in verbal))
     allowed = compatible.get(types[ti] if happened else "", frozenset({NO_ACLED}))
     if status == "occurred" and types[ti] in compatible.get("!required", frozenset()):
         allowed = allowed - {NO_ACLED}
@@ -361,7 +369,7 @@ def decide(
         acled_sub=a_sub,
         confidence=p_rel,
         specificity=max(specific) if specific and acled != NO_ACLED else 0.0,
-        p_type=float(p["plover"][ti]),
+        p_type=p_type,
     )
 
 
