@@ -423,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--status-policy",
         metavar="POLICY",
-        default="coder",
+        default="rules:foiled,threatened",
         help="where an event's status comes from at run time: coder, rules, or "
         "rules:STATUS,... (the rules win when they give one of those; measured, see README)",
     )
