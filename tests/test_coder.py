@@ -209,3 +209,17 @@ def test_real_news_dev_meets_its_floors(shared_dir: Path) -> None:
     assert figs["precision"] >= floors["precision"], figs
     assert figs["recall"] >= floors["recall"], figs
     assert figs["false_events_on_negatives"] <= floors["false_events_on_negatives_max"], figs
+
+
+def test_explain_says_why_a_candidate_was_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from eventlens.cli import main
+
+    f = tmp_path / "match.txt"
+    f.write_text(NOT_VIOLENCE[1] + "\n", encoding="utf-8")
+    assert main(["extract", str(f), "--explain", "--format", "jsonl"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == ""
+    lines = [line for line in err.splitlines() if "dropped" in line]
+    assert lines and all("not an event of interest: sports" in line for line in lines), err

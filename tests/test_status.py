@@ -73,7 +73,7 @@ def test_status_table(pipeline: Pipeline) -> None:
     """Status comes from the learned coder (the rules where they say foiled or threatened).
 
     A model is measured on the table as a whole: at least 85% of the sentences must get
-    their (type, status); the misses are listed.  At the last training 4 of 40 missed
+    their (type, status); the misses are listed.  At the last training 4 of 34 missed
     (planned read as foiled, a threatened blockade, a denied arrest, a hedged attack).
     """
     from dataclasses import replace

@@ -62,6 +62,11 @@ class Merger:
             (e for e in doc.events if e.confidence >= floor),
             key=lambda e: (e.evidence.sentence, e.trigger or (0, 0)),
         )
+        cut = tuple(
+            (e, f"confidence {e.confidence:.2f} below the cut {floor:g}")
+            for e in doc.events
+            if e.confidence < floor
+        )
         events = self._resolve_anaphora(events, anaphors)
         kept: list[Event] = []
         for ev in events:
@@ -73,7 +78,7 @@ class Merger:
                 kept.append(ev)
             else:
                 kept[target] = _combine(kept[target], ev)
-        return replace(doc, events=tuple(kept))
+        return replace(doc, events=tuple(kept), dropped=(*doc.dropped, *cut))
 
     # -- anaphora --------------------------------------------------------------------
 

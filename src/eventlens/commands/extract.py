@@ -60,6 +60,12 @@ def register(sub: Any) -> None:
     add_input_arguments(p)
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="output format")
     add_min_confidence_argument(p)
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="also print, on stderr, each candidate the coder or the confidence cut dropped, "
+        "and why",
+    )
     p.set_defaults(handler=run)
 
 
@@ -119,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
                 continue
             assert result.doc is not None  # warnings were logged where they arose
             art = result.doc.article
+            if getattr(args, "explain", False):
+                _explain(result.doc, result.origin)
             for ev in result.doc.events:
                 yield ev, art.source or art.url, art.title or result.origin
 
@@ -134,6 +142,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         formats.write_csv((formats.acled_row(e.to_dict(), src) for e, src, _ in events()), out)
     return 1 if failed else 0
+
+
+def _explain(doc: Any, origin: str) -> None:
+    """One stderr line per dropped candidate: where, what it would have been, and why."""
+    from eventlens import formats
+
+    for ev, why in doc.dropped:
+        text = formats.printable(" ".join(ev.evidence.text.split())[:100])
+        print(
+            f"eventlens: dropped: {formats.printable(origin)}: {ev.event_type}/{ev.status} "
+            f"«{text}»: {why}",
+            file=sys.stderr,
+        )
 
 
 def _with_progress(results: Iterator[Any], args: argparse.Namespace) -> Iterator[Any]:

@@ -10,7 +10,8 @@ the sentence that holds the gold evidence (or overlaps the quote).  Pairs are ta
 greedily, best first: overlap with the quote, then same type, then same status; each
 coded and each gold event is used once.  Then:
 
-- **precision**: coded events that match a gold event (core or optional) / coded events;
+- **precision**: coded events that match a gold event (core or optional) / coded events
+  (and the same for events of confidence 0.8 or more);
 - **recall**: core gold events matched / core gold events (and, stricter, matched with
   the right type);
 - **repeats**: unmatched coded events in the sentence of a matched gold event of the
@@ -40,6 +41,8 @@ from eventlens.errors import UsageError
 from eventlens.geo.distance import haversine_km
 from eventlens.model import Event
 
+CONFIDENT = 0.8
+"""Events at or above this confidence are scored apart (precision_confidence_0.8)."""
 VIOLENT = frozenset({"ASSAULT", "PROTEST", "COERCE", "THREATEN", "MOBILIZE"})
 COUNTS = ("killed", "injured", "arrested")
 FIELDS = (
@@ -76,6 +79,8 @@ class Score:
 
     coded: int = 0
     matched_coded: int = 0
+    coded_confident: int = 0
+    matched_confident: int = 0
     core: int = 0
     core_matched: int = 0
     core_exact: int = 0
@@ -96,6 +101,7 @@ class Score:
         return {
             "coded": self.coded,
             "precision": ratio(self.matched_coded, self.coded),
+            "precision_confidence_0.8": ratio(self.matched_confident, self.coded_confident),
             "recall": ratio(self.core_matched, self.core),
             "recall_type_right": ratio(self.core_typed, self.core),
             "exact": ratio(self.core_exact, self.core),
@@ -261,6 +267,7 @@ def score_article(
             continue
         gold_of[gi], coded_of[ci] = ci, gi
     total.matched_coded += len(coded_of)
+    total.matched_confident += sum(coded[ci].confidence >= CONFIDENT for ci in coded_of)
     for gi, g in enumerate(art.events):
         core = not g.get("optional")
         total.core += core
@@ -358,7 +365,14 @@ def run(args: argparse.Namespace) -> int:
         print()
         return 0
     print(f"{len(articles)} articles, {figs['coded']} coded events, {score.core} core gold events")
-    for k in ("precision", "recall", "recall_type_right", "exact", "repeats"):
+    for k in (
+        "precision",
+        "precision_confidence_0.8",
+        "recall",
+        "recall_type_right",
+        "exact",
+        "repeats",
+    ):
         print(f"  {k:<28} {figs[k]}")
     print(
         f"  {'false events on negatives':<28} {figs['false_events_on_negatives']}"
