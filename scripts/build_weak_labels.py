@@ -1,6 +1,7 @@
 """Weak relevance labels from Wikipedia Current Events categories, for the coder's training.
 
-    .venv/bin/python scripts/build_weak_labels.py ../shared/corpora/current-events/wcep_items.jsonl.gz \\
+    .venv/bin/python scripts/build_weak_labels.py \\
+        ../shared/corpora/current-events/wcep_items.jsonl.gz \\
         --per-category 700 --out data/coder/weak/wcep_weak.jsonl
 
 Each sampled item (seed 7; items already hand-labelled in ``data/coder/corpus/wcep.jsonl``

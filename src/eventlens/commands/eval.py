@@ -8,7 +8,7 @@ from typing import Any
 
 TARGETS: dict[str, str] = {
     "plover": "sentence-level event type accuracy on PLOVER gold-standard records",
-    "gold": "a folder of articles with gold events in the seed's format (precision, recall, fields)",
+    "gold": "articles with gold events in the seed's format (precision, recall, fields)",
     "coder": "the learned event coder on its corpus test split",
     "geo": "geoparsing on an LGL/GeoVirus-format XML corpus",
     "dedup": "story deduplication on labelled report clusters",
