@@ -319,6 +319,24 @@ def test_untrusted_text_never_runs_or_changes_the_page(
     assert page.evaluate(f"typeof {PWNED}") == "undefined"
 
 
+CONTROLS = ("\x1b", "\x07", "\u202e", "\u202c", "\u200f")
+
+
+def test_terminal_and_bidi_controls_never_reach_the_page(page: Page, server: str) -> None:
+    """ANSI/OSC escapes and bidi overrides in article text are shown as text, not controls."""
+    open_dashboard(page, "/?q=Zorvath")
+    rows = page.locator("#events tbody tr")
+    assert rows.count() >= 1
+    table_text = page.inner_text("#events")
+    rows.first.click()
+    page.wait_for_selector("#detail[data-state=ready]")
+    shown = table_text + page.inner_text("#detail")
+    assert "Zorvath" in shown and "Kano" in shown
+    found = [repr(c) for c in CONTROLS if c in shown]
+    assert not found, found
+    shot(page, "control-characters")
+
+
 def test_api_docs_work_offline(page: Page, server: str) -> None:
     """Swagger UI from the vendored bundle: every operation, nothing from outside."""
     page.goto("/docs")

@@ -9,7 +9,9 @@
   tests, one per status (occurred, foiled, planned, threatened, warned), two of
   them reporting the same arrests with different numbers (a story with conflicts);
 - ``tests/fixtures/web/hostile.*``: articles whose title, source and text carry
-  script tags, event-handler attributes and HTML (untrusted text).
+  script tags, event-handler attributes and HTML (untrusted text);
+- ``tests/fixtures/web/controls.jsonl``: an article whose title and text carry ANSI/OSC
+  escapes and bidirectional overrides.
 
 The file is built once per test session (the other web test modules import
 :func:`web_store_path` and share the file through pytest's session temp dir).
@@ -64,6 +66,7 @@ def build_store(path: Path, pipeline: Pipeline, workdir: Path) -> Path:
         FIXTURES / "articles.jsonl",
         FIXTURES / "hostile.jsonl",
         FIXTURES / "hostile.html",
+        FIXTURES / "controls.jsonl",
     ]
     with Store.open(str(path)) as store:
         stats = ingest([str(s) for s in sources], store, pipeline=pipeline)
