@@ -185,6 +185,7 @@ class CoderModel:
     def __init__(self, meta: dict[str, Any], heads: dict[str, Head], encoder: Encoder) -> None:
         self.meta = meta
         self.heads = heads
+        self.labels = {h: head.labels for h, head in heads.items()}
         self.encoder = encoder
         self.window_chars = int(meta["features"]["window_chars"])
         self.dims = int(meta["features"]["hash_dims"])
@@ -296,8 +297,7 @@ class CoderModel:
     def _decide(
         self, p: dict[str, Matrix], status: Status | None = None, lexicon_type: str | None = None
     ) -> Coding:
-        labels = {h: head.labels for h, head in self.heads.items()}
-        c = decide(p, labels, self.compatible, status, lexicon_type, self.lexicon_weight)
+        c = decide(p, self.labels, self.compatible, status, lexicon_type, self.lexicon_weight)
         return replace(c, confidence=self.calibrated(c.p_relevant, c.p_type))
 
 
