@@ -238,6 +238,7 @@ def score_article(
     coded = list(events)
     others = [_mention_spans(ev, sentences or []) for ev in coded]
     total.coded += len(coded)
+    total.coded_confident += sum(ev.confidence >= CONFIDENT for ev in coded)
     if not art.events:
         total.negative_articles += 1
         for ev in coded:
