@@ -1,0 +1,91 @@
+"""``eventlens eval gold``'s scorer on constructed articles and events (no pipeline)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from eventlens.evaluate.gold import GoldArticle, Score, score_article
+from eventlens.model import Counts, Event, EventDate, Evidence, Place
+
+TEXT = (
+    "Gunmen killed 12 villagers in Kaduna on Friday, police said. "
+    "The attack was the third this month. "
+    "Separately, police arrested four suspects in Kano."
+)
+
+
+def _event(
+    phrase: str,
+    etype: str,
+    status: str = "occurred",
+    confidence: float = 0.9,
+    killed: int | None = None,
+    place: tuple[float, float] | None = None,
+) -> Event:
+    start = TEXT.index(phrase)
+    loc = Place(phrase, start, start, lat=place[0], lon=place[1]) if place else None
+    return Event(
+        id=phrase,
+        article_id="a",
+        event_type=etype,
+        mode=None,
+        status=status,  # type: ignore[arg-type]
+        evidence=Evidence(phrase, start, start + len(phrase), 0),
+        confidence=confidence,
+        counts=Counts(killed=killed),
+        location=loc,
+        date=EventDate("2024-03-01", "day", "explicit"),
+        trigger=(start, start + len(phrase)),
+    )
+
+
+GOLD: tuple[dict[str, Any], ...] = (
+    {
+        "id": "kaduna",
+        "event_type": "ASSAULT",
+        "status": "occurred",
+        "killed": 12,
+        "location": {"lat": 10.52, "lon": 7.44, "tolerance_km": 25},
+        "date": {"value": "2024-03-01"},
+        "evidence": "Gunmen killed 12 villagers in Kaduna",
+    },
+    {
+        "id": "kano",
+        "event_type": "COERCE",
+        "status": "occurred",
+        "evidence": "police arrested four suspects in Kano",
+    },
+)
+
+
+def test_matches_repeats_fields_and_confident_precision() -> None:
+    art = GoldArticle("a", TEXT, date(2024, 3, 2), GOLD)
+    coded = [
+        _event("Gunmen killed 12 villagers", "ASSAULT", killed=12, place=(10.52, 7.44)),
+        # the same attack coded again in its own sentence: a repeat
+        _event("killed 12 villagers in Kaduna", "ASSAULT", confidence=0.6),
+        # the arrest, coded with the wrong type
+        _event("arrested four suspects", "ASSAULT", confidence=0.85),
+    ]
+    total = Score()
+    score_article(art, coded, total)
+    f = total.figures()
+    assert f["coded"] == 3 and f["recall"] == 1.0
+    assert f["precision"] == round(2 / 3, 3)
+    assert f["precision_confidence_0.8"] == 1.0  # both confident events match a gold event
+    assert f["repeats"] == round(1 / 3, 3)
+    assert f["fields"]["type"] == 0.5 and f["fields"]["killed"] == 1.0
+    assert f["fields"]["place"] == 1.0 and f["fields"]["date"] == 1.0
+    assert f["exact"] == 0.5  # the attack is right in every field, the arrest is not
+
+
+def test_violent_events_on_an_article_without_events_are_false_events() -> None:
+    art = GoldArticle("neg", TEXT, None, ())
+    total = Score()
+    score_article(
+        art, [_event("arrested four suspects", "COERCE"), _event("Gunmen", "AGREE")], total
+    )
+    f = total.figures()
+    assert f["negative_articles"] == 1 and f["false_events_on_negatives"] == 1
+    assert f["precision"] == 0.0
