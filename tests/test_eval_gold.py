@@ -89,3 +89,19 @@ def test_violent_events_on_an_article_without_events_are_false_events() -> None:
     f = total.figures()
     assert f["negative_articles"] == 1 and f["false_events_on_negatives"] == 1
     assert f["precision"] == 0.0
+
+
+def test_every_cli_verb_and_eval_target_has_its_module() -> None:
+    """Nothing listed is skipped silently: each verb and eval target imports and registers."""
+    import importlib
+
+    from eventlens.cli import COMMANDS, build_parser
+    from eventlens.commands.eval import TARGETS
+
+    for name in COMMANDS:
+        importlib.import_module(f"eventlens.commands.{name}")
+    for name in TARGETS:
+        importlib.import_module(f"eventlens.evaluate.{name}")
+    parser = build_parser()
+    assert parser.parse_args(["eval", "gold", "somewhere"]).target == "gold"
+    assert parser.parse_args(["eval", "coder"]).target == "coder"

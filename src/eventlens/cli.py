@@ -41,12 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="errors only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"eventlens.commands.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"eventlens.commands.{name}":
-                raise
-            continue
+        # every listed module ships with eventlens: a missing one is a broken install, not a skip
+        module = importlib.import_module(f"eventlens.commands.{name}")
         module.register(sub)
     return parser
 

@@ -19,12 +19,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("eval", help="score against gold files")
     targets = p.add_subparsers(dest="target", metavar="TARGET", parser_class=type(p))
     for name, help_text in TARGETS.items():
-        try:
-            module = importlib.import_module(f"eventlens.evaluate.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"eventlens.evaluate.{name}":
-                raise
-            continue
+        # every listed module ships with eventlens: a missing one is a broken install, not a skip
+        module = importlib.import_module(f"eventlens.evaluate.{name}")
         tp = targets.add_parser(name, help=help_text)
         module.add_arguments(tp)
         tp.set_defaults(handler=module.run)
