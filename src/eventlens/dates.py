@@ -22,7 +22,7 @@ from eventlens.dateline import find_dateline
 from eventlens.lexicon import load_yaml
 from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
-from eventlens.scope import by_sentence, owner_of, owners
+from eventlens.scope import by_sentence, owner_of, owners, paragraphs
 from eventlens.settings import Settings
 from eventlens.syntax import NUMBER_WORDS, token_at
 
@@ -223,7 +223,7 @@ class Dater:
                 if resolved is None or resolved.value is None or _after(resolved, published):
                     continue
                 sentence_dates.setdefault(si, []).append((ent, resolved))
-        paragraph = _paragraphs(doc.text, sents)
+        paragraph = paragraphs(doc.text, sents)
         dates: dict[int, EventDate] = {}
         for si, idxs in by_sentence(doc.events).items():
             sent = sents[si]
@@ -302,17 +302,6 @@ def _dateline_date(doc: Document, published: date | None) -> tuple[EventDate, in
     if resolved is None or resolved.value is None or _after(resolved, published):
         return None
     return resolved, line.end
-
-
-def _paragraphs(text: str, sents: list[Any]) -> list[int]:
-    """The paragraph number of each sentence (paragraphs are lines of the clean text)."""
-    out: list[int] = []
-    para, pos = 0, 0
-    for sent in sents:
-        para += text.count("\n", pos, sent.start_char)
-        pos = sent.start_char
-        out.append(para)
-    return out
 
 
 def _paragraph_date(

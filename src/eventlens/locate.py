@@ -18,13 +18,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
-from typing import Any
 
 from eventlens.actors import media_words
 from eventlens.dateline import find_dateline
 from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
-from eventlens.scope import by_sentence, owner_of, owners
+from eventlens.scope import by_sentence, owner_of, owners, paragraphs
 from eventlens.settings import Settings
 from eventlens.syntax import Token, token_at
 
@@ -123,7 +122,7 @@ class Locator:
             s = doc.sentence_at(p.start)
             if s is not None:
                 in_sentence.setdefault(s.index, []).append(p)
-        paragraph = _paragraphs(doc.text, sents)
+        paragraph = paragraphs(doc.text, sents)
         dateline_place = _best(on_dateline, 0)
         article_place = main_place(usable) or _best(adjectives, 0)
         located: dict[int, Place | None] = {}
@@ -199,17 +198,6 @@ def _token_distance(doc: Document, a: int, b: int) -> int:
     if ta is None or tb is None:
         return 10**6
     return int(abs(ta.i - tb.i))
-
-
-def _paragraphs(text: str, sents: list[Any]) -> list[int]:
-    """The paragraph number of each sentence (paragraphs are lines of the clean text)."""
-    out: list[int] = []
-    para, pos = 0, 0
-    for sent in sents:
-        para += text.count("\n", pos, sent.start_char)
-        pos = sent.start_char
-        out.append(para)
-    return out
 
 
 def make_locator(settings: Settings, resources: Resources) -> Locator:

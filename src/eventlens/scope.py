@@ -76,3 +76,14 @@ def owner_of(tok: Token, clause_map: dict[int, list[int]]) -> int | None:
             if t.i in idxs:
                 return k
     return None
+
+
+def paragraphs(text: str, sents: list[Any]) -> list[int]:
+    """The paragraph number of each sentence (paragraphs are lines of the clean text)."""
+    out: list[int] = []
+    para, pos = 0, 0
+    for sent in sents:
+        para += text.count("\n", pos, sent.start_char)
+        pos = sent.start_char
+        out.append(para)
+    return out
