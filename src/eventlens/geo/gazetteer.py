@@ -1066,18 +1066,7 @@ def _add_airports(b: _Builder, index: _NameIndex, iso2_to_3: dict[str, str]) -> 
                 break
         if city is None:
             continue
-        pid = b.add_place(
-            geonameid=city[1],
-            name=name,
-            feature="facility",
-            country=iso3,
-            admin1=city[5],
-            admin2=city[6],
-            lat=city[7],
-            lon=city[8],
-            population=0,
-            parent=city[0],
-        )
+        pid = _add_facility(b, name, iso3, city)
         short = " ".join(_AIRPORT_WORDS.sub(" ", name).split())
         city_words = set(name_key(str(a.get("city") or "")).split()) | set(
             name_key(str(city[2])).split()
@@ -1101,6 +1090,22 @@ def _add_airports(b: _Builder, index: _NameIndex, iso2_to_3: dict[str, str]) -> 
             b.add_name(rest, pid, MATCH_ALIAS)
 
 
+def _add_facility(b: _Builder, name: str, iso3: str | None, city: Any) -> int:
+    """A ``facility`` (airport, stadium, base) at the point of the town row ``city``."""
+    return b.add_place(
+        geonameid=city[1],
+        name=name,
+        feature="facility",
+        country=iso3,
+        admin1=city[5],
+        admin2=city[6],
+        lat=city[7],
+        lon=city[8],
+        population=0,
+        parent=city[0],
+    )
+
+
 def _add_facilities(b: _Builder, index: _NameIndex, iso2_to_3: dict[str, str]) -> None:
     """``facilities.tsv``: stadiums, landmarks, bases, universities, each a
     ``facility`` at the point of the town it stands in (its ``parent``)."""
@@ -1112,18 +1117,7 @@ def _add_facilities(b: _Builder, index: _NameIndex, iso2_to_3: dict[str, str]) -
         if city is None:
             log.warning("facility %s: no town %s", name, where)
             continue
-        pid = b.add_place(
-            geonameid=city[1],
-            name=name,
-            feature="facility",
-            country=iso3,
-            admin1=city[5],
-            admin2=city[6],
-            lat=city[7],
-            lon=city[8],
-            population=0,
-            parent=city[0],
-        )
+        pid = _add_facility(b, name, iso3, city)
         for alias in filter(None, aliases.split("|")):
             b.add_name(alias, pid, MATCH_ALIAS)
 
