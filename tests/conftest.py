@@ -43,6 +43,16 @@ def pipeline() -> Pipeline:
     return Pipeline()
 
 
+@pytest.fixture(scope="session")
+def rules_pipeline() -> Pipeline:
+    """Detection, dating and location: no coder, merger or confidence cut in the way."""
+    from detection import RULE_STAGES
+    from eventlens.pipeline import Pipeline
+    from eventlens.settings import Settings
+
+    return Pipeline(Settings(pipeline=RULE_STAGES))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _every_event_validates() -> Iterator[None]:
     """Every event any test produces through the pipeline is checked against the

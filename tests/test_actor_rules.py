@@ -4,28 +4,12 @@ Sentences written for these tests."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from detection import events
 from eventlens.lexicon import load_yaml
-from eventlens.model import Actor, Article, Event
+from eventlens.model import Actor, Event
 from eventlens.pipeline import Pipeline
-from eventlens.settings import DEFAULT_PIPELINE, Settings
-
-PUB = date(2024, 3, 5)
-
-
-@pytest.fixture(scope="module")
-def finder() -> Pipeline:
-    """Detection through location: no coder, merger or confidence cut in the way."""
-    skip = {"eventlens.code.v1", "eventlens.merge.v1", "eventlens.finalize.v1"}
-    return Pipeline(Settings(pipeline=tuple(n for n in DEFAULT_PIPELINE if n not in skip)))
-
-
-def events(p: Pipeline, text: str, event_type: str) -> list[Event]:
-    doc = p(Article(id="t", content=text, published=PUB))
-    return [e for e in doc.events if e.event_type == event_type]
 
 
 def first(p: Pipeline, text: str, event_type: str) -> Event:
@@ -98,14 +82,14 @@ def first(p: Pipeline, text: str, event_type: str) -> Event:
     ],
 )
 def test_roles(
-    finder: Pipeline,
+    rules_pipeline: Pipeline,
     text: str,
     event_type: str,
     role: str,
     want_text: str | None,
     want_sector: str | None,
 ) -> None:
-    ev = first(finder, text, event_type)
+    ev = first(rules_pipeline, text, event_type)
     got: Actor | None = getattr(ev, role)
     if want_text is None and want_sector is None:
         assert got is None or got.sector != "PTY", got
@@ -124,30 +108,36 @@ def test_roles(
         "Reuters reported that police arrested two men in Kano.",
     ],
 )
-def test_never_an_instrument_medium_or_news_organisation(finder: Pipeline, text: str) -> None:
-    for ev in events(finder, text, "ASSAULT") + events(finder, text, "COERCE"):
+def test_never_an_instrument_medium_or_news_organisation(
+    rules_pipeline: Pipeline, text: str
+) -> None:
+    for ev in events(rules_pipeline, text, "ASSAULT") + events(rules_pipeline, text, "COERCE"):
         for a in (ev.actor, ev.recipient):
             if a is not None:
                 low = a.text.lower()
                 assert not any(w in low for w in ("video", "car bomb", "reuters")), (text, a)
 
 
-def test_an_armed_group_is_not_the_actor_of_strikes_against_it(finder: Pipeline) -> None:
-    ev = first(finder, "Airstrikes against al-Shabaab positions killed 20 fighters.", "ASSAULT")
+def test_an_armed_group_is_not_the_actor_of_strikes_against_it(rules_pipeline: Pipeline) -> None:
+    ev = first(
+        rules_pipeline, "Airstrikes against al-Shabaab positions killed 20 fighters.", "ASSAULT"
+    )
     assert ev.actor is None or ev.actor.name != "al-Shabaab", ev.actor
 
 
-def test_pronoun_resolves_to_its_antecedent_or_nothing(finder: Pipeline) -> None:
+def test_pronoun_resolves_to_its_antecedent_or_nothing(rules_pipeline: Pipeline) -> None:
     ev = first(
-        finder, "The rebels crossed the river at dawn. They attacked the garrison.", "ASSAULT"
+        rules_pipeline,
+        "The rebels crossed the river at dawn. They attacked the garrison.",
+        "ASSAULT",
     )
     assert ev.actor is not None and ev.actor.sector == "REB" and ev.actor.text == "The rebels"
-    ev = first(finder, "They attacked the garrison at dawn.", "ASSAULT")
+    ev = first(rules_pipeline, "They attacked the garrison at dawn.", "ASSAULT")
     assert ev.actor is None
 
 
-def test_armed_group_names_and_country(finder: Pipeline) -> None:
-    ev = first(finder, "JNIM fighters ambushed a convoy near Djibo.", "ASSAULT")
+def test_armed_group_names_and_country(rules_pipeline: Pipeline) -> None:
+    ev = first(rules_pipeline, "JNIM fighters ambushed a convoy near Djibo.", "ASSAULT")
     assert ev.actor is not None
     assert (ev.actor.name, ev.actor.sector, ev.actor.country) == (
         "Jama'at Nasr al-Islam wal-Muslimin",
@@ -180,8 +170,8 @@ def test_at_least_300_armed_groups_with_sources() -> None:
         "NAIROBI (AP) - Police arrested twelve protesters in the city centre.",
     ],
 )
-def test_clean_text_in_every_field(finder: Pipeline, text: str) -> None:
-    evs = events(finder, text, "ASSAULT") + events(finder, text, "COERCE")
+def test_clean_text_in_every_field(rules_pipeline: Pipeline, text: str) -> None:
+    evs = events(rules_pipeline, text, "ASSAULT") + events(rules_pipeline, text, "COERCE")
     assert evs, text
     for ev in evs:
         fields = [ev.evidence.text] + [a.text for a in (ev.actor, ev.recipient) if a is not None]

@@ -4,27 +4,10 @@ Sentences written for these tests."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from eventlens.model import Article, Event
+from detection import events
 from eventlens.pipeline import Pipeline
-from eventlens.settings import DEFAULT_PIPELINE, Settings
-
-PUB = date(2024, 3, 5)
-
-
-@pytest.fixture(scope="module")
-def locator() -> Pipeline:
-    """Detection, dating and location: no coder, merger or confidence cut in the way."""
-    skip = {"eventlens.code.v1", "eventlens.merge.v1", "eventlens.finalize.v1"}
-    return Pipeline(Settings(pipeline=tuple(n for n in DEFAULT_PIPELINE if n not in skip)))
-
-
-def events(p: Pipeline, text: str, event_type: str) -> list[Event]:
-    doc = p(Article(id="t", content=text, published=PUB))
-    return [e for e in doc.events if e.event_type == event_type]
 
 
 def place_of(p: Pipeline, text: str, event_type: str) -> tuple[str | None, str | None]:
@@ -69,30 +52,30 @@ def place_of(p: Pipeline, text: str, event_type: str) -> tuple[str | None, str |
     ],
 )
 def test_event_place(
-    locator: Pipeline, text: str, event_type: str, name: str, country: str
+    rules_pipeline: Pipeline, text: str, event_type: str, name: str, country: str
 ) -> None:
-    assert place_of(locator, text, event_type) == (name, country)
+    assert place_of(rules_pipeline, text, event_type) == (name, country)
 
 
-def test_paragraph_place_before_the_dateline(locator: Pipeline) -> None:
+def test_paragraph_place_before_the_dateline(rules_pipeline: Pipeline) -> None:
     text = (
         "BAGHDAD - Fighting spread to Mosul on Tuesday. "
         "Militants attacked a police station, officials said."
     )
-    assert place_of(locator, text, "ASSAULT")[0] == "Mosul"
+    assert place_of(rules_pipeline, text, "ASSAULT")[0] == "Mosul"
 
 
-def test_the_article_main_place_last(locator: Pipeline) -> None:
+def test_the_article_main_place_last(rules_pipeline: Pipeline) -> None:
     text = (
         "Protesters gathered in Kano on Monday.\n\n"
         "The governor of Kano called for calm.\n\n"
         "Soldiers later arrested dozens of people."
     )
-    evs = events(locator, text, "COERCE")
+    evs = events(rules_pipeline, text, "COERCE")
     assert evs and evs[-1].location is not None and evs[-1].location.name == "Kano"
 
 
-def test_armed_forces_take_no_country_from_the_place(locator: Pipeline) -> None:
-    evs = events(locator, "Soldiers fired on protesters in Bamako.", "ASSAULT")
+def test_armed_forces_take_no_country_from_the_place(rules_pipeline: Pipeline) -> None:
+    evs = events(rules_pipeline, "Soldiers fired on protesters in Bamako.", "ASSAULT")
     actor = evs[0].actor
     assert actor is not None and actor.sector == "MIL" and actor.country is None
