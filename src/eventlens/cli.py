@@ -21,7 +21,16 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 
-COMMANDS: tuple[str, ...] = ("extract", "geoparse", "eval", "ingest", "failures", "export", "serve")
+COMMANDS: tuple[str, ...] = (
+    "extract",
+    "geoparse",
+    "eval",
+    "ingest",
+    "failures",
+    "export",
+    "serve",
+    "brief",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
