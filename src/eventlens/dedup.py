@@ -49,9 +49,10 @@ and the same code clusters the labelled evaluation set
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -68,6 +69,9 @@ from eventlens.model import FEATURE_LEVELS, Actor, Event, EventDate, stable_id
 _LEVEL_RANK = {level: i for i, level in enumerate(FEATURE_LEVELS)}
 
 COUNT_FIELDS: tuple[str, ...] = ("killed", "injured", "arrested", "participants")
+
+TermVector = tuple[tuple[str, float], ...]
+"""An L2-normalised sparse vector: (term, weight) pairs, heaviest first."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,6 +130,25 @@ class DedupParams:
     no_evidence_penalty: float = 0.2
     """Taken off when the two share no content word, no specific actor and no
     count: only their place and time agree, and other events share those."""
+    w_article: float = 0.7
+    """Share of the score that is the similarity of the two articles' texts
+    (TF-IDF cosine, :func:`article_vector`), when both are known and full
+    length (``ARTICLE_TERMS`` terms; less for shorter texts)."""
+    article_full: float = 0.5
+    """The article cosine that counts as full agreement (scaled linearly below)."""
+    undated_min_article: float = 0.25
+    """Without a date on both sides, the articles must agree at least this
+    well (or the sentences share words, ``undated_min_text``), else the pair
+    loses ``no_evidence_penalty``: undated is unknown, so the evidence must be
+    stronger, not absent."""
+    undated_min_text: float = 0.35
+    majority: float = 0.5
+    """A report joins a story only when it matches at least this share of
+    the story's members (and their mean): agreeing with one member is not
+    agreeing with the story."""
+    min_centre: float = 0.12
+    """Least cosine between a report's article and the story's centre (the
+    mean of its articles), when both are known and a date is missing."""
 
     def radius(self, level: str | None) -> float:
         for name, km in self.radius_km:
@@ -158,6 +181,13 @@ class Report:
     context: str | None = None
     """The sentence the evidence comes from, when known (compared instead of
     the evidence span, which may be only a clause)."""
+    article: str | None = None
+    """The article's clean text, when known (compared as a TF-IDF vector)."""
+
+    @property
+    def vector(self) -> TermVector:
+        """The article's text as a TF-IDF vector (:func:`article_vector`); empty when unknown."""
+        return article_vector(self.article) if self.article else ()
 
     @property
     def source_key(self) -> str:
@@ -539,6 +569,89 @@ def text_similarity(a: Report, b: Report) -> float:
     return _dice(_content(a) - places, _content(b) - places)
 
 
+# ------------------------------------------------------------- article text
+
+_NUMBER = re.compile(r"(?<![\w.,])\d{2,}(?:[.,]\d+)?(?![\w])")
+ARTICLE_TERMS = 64
+"""How many of an article's heaviest terms its vector keeps."""
+
+
+def terms(text: str) -> list[str]:
+    """The content words of a text, stemmed, in order, with its numbers of
+    two digits or more ("15", "2013"): what article similarity compares."""
+    stop = stopwords()
+    out = [
+        _stem(w)
+        for w in (m.group().lower() for m in _WORD.finditer(text))
+        if len(w) > 2 and w not in stop
+    ]
+    out.extend("#" + m.group().replace(",", "") for m in _NUMBER.finditer(text))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Idf:
+    """Document frequencies of general news (``data/dedup/idf.tsv``)."""
+
+    documents: int
+    df: dict[str, int]
+
+    def weight(self, term: str) -> float:
+        """Inverse document frequency; a word the table lacks is rare (the top weight)."""
+        return math.log((self.documents + 1) / (self.df.get(term, 0) + 1)) + 1.0
+
+
+@cache
+def idf() -> Idf:
+    text = resources.files("eventlens.data").joinpath("dedup/idf.tsv").read_text("utf-8")
+    n = 0
+    df: dict[str, int] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        word, _, count = line.partition("\t")
+        if word == "documents":
+            n = int(count)
+        else:
+            df[word] = int(count)
+    return Idf(max(n, 1), df)
+
+
+@lru_cache(maxsize=4096)
+def article_vector(text: str, keep: int = ARTICLE_TERMS) -> TermVector:
+    """TF-IDF vector (sublinear term frequency) of an article's text, its
+    ``keep`` heaviest terms, normalised."""
+    counts: dict[str, int] = defaultdict(int)
+    for t in terms(text):
+        counts[t] += 1
+    table = idf()
+    weighted = sorted(
+        ((t, (1.0 + math.log(n)) * table.weight(t)) for t, n in counts.items()),
+        key=lambda x: (-x[1], x[0]),
+    )[:keep]
+    norm = math.sqrt(sum(w * w for _, w in weighted)) or 1.0
+    return tuple((t, w / norm) for t, w in weighted)
+
+
+def cosine(a: TermVector, b: TermVector) -> float:
+    if not a or not b:
+        return 0.0
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    other = dict(large)
+    return sum(w * other.get(t, 0.0) for t, w in small)
+
+
+def centre(vectors: Iterable[TermVector], keep: int = ARTICLE_TERMS) -> TermVector:
+    """The normalised mean of several vectors (a story's centre)."""
+    total: dict[str, float] = defaultdict(float)
+    for v in vectors:
+        for t, w in v:
+            total[t] += w
+    ranked = sorted(total.items(), key=lambda x: (-x[1], x[0]))[:keep]
+    norm = math.sqrt(sum(w * w for _, w in ranked)) or 1.0
+    return tuple((t, w / norm) for t, w in ranked)
+
+
 # --------------------------------------------------------------------- score
 
 
@@ -550,22 +663,38 @@ class Match:
     actors: float
     text: float
     conflict: bool = False
+    article: float | None = None
+    """Cosine of the two articles' texts, when both are known."""
     """A role names clearly different actors in the two reports."""
 
 
 def compare(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> Match | None:
-    """How likely two reports describe the same real-world event; None when they cannot."""
+    """How likely two reports describe the same real-world event; None when they cannot.
+
+    The event tuple (place, date, actors, the sentence's words, mode, counts)
+    is scored first; where both articles are known, their similarity is the
+    stronger evidence and is blended in (it can raise the score, never lower
+    it: one outlet's wording differs from another's).  Articles that agree
+    fully (cosine ``article_full``) are explicit evidence that outweighs a
+    place in another country or too far away (a place the geoparser got
+    wrong) and a role naming other actors; nothing outweighs another event
+    type or status, or dates that exclude each other.
+    """
     ea, eb = a.event, b.event
     if ea.article_id == eb.article_id:
         return None
     if ea.event_type != eb.event_type or ea.status != eb.status:
         return None
-    place = place_similarity(a, b, params)
-    if place is None:
-        return None
     when = date_similarity(a, b, params)
     if when is None:
         return None
+    article = cosine(a.vector, b.vector) if a.vector and b.vector else None
+    explicit = article is not None and article >= params.article_full
+    place = place_similarity(a, b, params)
+    if place is None:
+        if not explicit:
+            return None
+        place = 0.0
     actors, conflict = actor_similarity(a, b)
     text = text_similarity(a, b)
     # What one report does not say is unknown, not a mismatch: a missing
@@ -592,7 +721,23 @@ def compare(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> Match
         score -= params.mode_penalty * (params.related_mode_factor if related else 1.0)
     if _same_count(ea, eb):
         score += params.same_count_bonus
-    return Match(score, place, when, actors, text, conflict)
+    if article is not None:
+        # The more text two articles have, the more their similarity says
+        # (two one-sentence briefs are compared by their sentences above).
+        w = params.w_article * min(len(a.vector), len(b.vector)) / ARTICLE_TERMS
+        agree = min(1.0, article / params.article_full)
+        score = max(score, (1.0 - w) * score + w * agree)
+    if not known_date and not (
+        (article is not None and article >= params.undated_min_article)
+        or text >= params.undated_min_text
+    ):
+        # Undated is unknown, not a match: ask for evidence in the texts.
+        score -= params.no_evidence_penalty
+    # Between full articles that are about the same thing, a role naming other
+    # actors is more often the extraction's error than another event.
+    long = min(len(a.vector), len(b.vector)) * 2 >= ARTICLE_TERMS
+    forgiven = explicit or (long and article is not None and article >= params.undated_min_article)
+    return Match(score, place, when, actors, text, conflict and not forgiven, article)
 
 
 def _actor_agrees(a: Event, b: Event) -> bool:
@@ -633,41 +778,137 @@ class Assignment:
     merge: tuple[str, ...] = ()
 
 
+def judge(
+    report: Report, members: Sequence[Report], params: DedupParams = DEFAULT_PARAMS
+) -> float | None:
+    """How well a report agrees with a whole story, or None when it cannot join it.
+
+    Every member is compared (none may be from the report's article, none may
+    be incompatible: another country, too far, another date, a role naming
+    clearly different actors), the report must match a majority of them
+    (``majority``) and their mean must reach the threshold; its article must
+    be near the story's centre (``min_centre``).  Agreeing with one member is
+    not agreeing with the story: that is how placeless or generic reports
+    used to chain stories across places.
+    """
+    if not members:
+        return None
+    scores: list[float] = []
+    for m in members:
+        if m.event.article_id == report.event.article_id or is_generic(m):
+            return None
+        match = compare(report, m, params)
+        if match is None or (params.conflict_blocks and match.conflict):
+            return None
+        scores.append(match.score)
+    mean = sum(scores) / len(scores)
+    best = max(scores)
+    score = (
+        best if params.linkage == "max" else mean if params.linkage == "mean" else (best + mean) / 2
+    )
+    if sum(1 for x in scores if x >= params.threshold) < params.majority * len(scores):
+        return None
+    undated = report_window(report, params) is None or any(
+        report_window(m, params) is None for m in members
+    )
+    vectors = [m.vector for m in members if m.vector]
+    if (
+        undated
+        and report.vector
+        and vectors
+        and cosine(report.vector, centre(vectors)) < params.min_centre
+    ):
+        # Without dates to go by, the articles must be about the same thing.
+        return None
+    return score
+
+
 def assign(
-    report: Report, candidates: Iterable[Member], params: DedupParams = DEFAULT_PARAMS
+    report: Report,
+    stories: Mapping[str, Sequence[Report]],
+    params: DedupParams = DEFAULT_PARAMS,
 ) -> Assignment:
-    """Choose the story a new report joins, given candidate members of existing stories."""
-    scores: dict[str, list[float]] = defaultdict(list)
-    blocked: set[str] = set()
-    for m in candidates:
-        if m.report.event.article_id == report.event.article_id:
-            blocked.add(m.story_id)
-            continue
-        match = compare(report, m.report, params)
-        scores[m.story_id].append(match.score if match is not None else 0.0)
-        if params.conflict_blocks and match is not None and match.conflict:
-            blocked.add(m.story_id)
+    """Choose the story a new report joins, given the candidate stories with
+    all their members; a generic report (:func:`is_generic`) starts its own."""
+    if is_generic(report):
+        return Assignment(None, 0.0)
     ranked: list[tuple[float, str]] = []
-    for story_id, values in scores.items():
-        if story_id in blocked:
-            continue
-        best = max(values)
-        mean = sum(values) / len(values)
-        score = (
-            best
-            if params.linkage == "max"
-            else mean
-            if params.linkage == "mean"
-            else ((best + mean) / 2)
-        )
-        if score >= params.threshold:
+    for story_id, members in stories.items():
+        score = judge(report, members, params)
+        if score is not None and score >= params.threshold:
             ranked.append((score, story_id))
     if not ranked:
         return Assignment(None, 0.0)
     ranked.sort(key=lambda x: (-x[0], x[1]))
     score, story_id = ranked[0]
-    merge = tuple(sid for s, sid in ranked[1:] if s >= params.merge_threshold)
-    return Assignment(story_id, score, merge)
+    merge: list[str] = []
+    joined = list(stories[story_id])
+    for s, sid in ranked[1:]:
+        if s < params.merge_threshold:
+            break
+        # Two stories merge only when they agree with each other as wholes.
+        if all(judge(m, joined, params) is not None for m in stories[sid]):
+            merge.append(sid)
+            joined.extend(stories[sid])
+    return Assignment(story_id, score, tuple(merge))
+
+
+# ------------------------------------------------------------------ generic
+
+
+@dataclass(frozen=True, slots=True)
+class GenericRules:
+    """What makes an event too generic to seed or join a story
+    (``data/dedup/generic_events.yaml``)."""
+
+    quoted_types: frozenset[str]
+    first_person: frozenset[str]
+    sports_types: frozenset[str]
+    sports_words: frozenset[str]
+    sports_min: int
+    quotes: str
+
+
+@cache
+def generic_rules() -> GenericRules:
+    text = (
+        resources.files("eventlens.data").joinpath("dedup/generic_events.yaml").read_text("utf-8")
+    )
+    d = yaml.safe_load(text) or {}
+    return GenericRules(
+        frozenset(d.get("quoted_types") or ()),
+        frozenset(str(w).casefold() for w in d.get("first_person") or ()),
+        frozenset(d.get("sports_types") or ()),
+        frozenset(_stem(str(w).lower()) for w in d.get("sports_words") or ()),
+        int(d.get("sports_min", 2)),
+        str(d.get("quotes") or '"'),
+    )
+
+
+def _quoted(evidence: str, sentence: str, quotes: str) -> bool:
+    """The evidence lies inside a quotation of its sentence."""
+    at = sentence.find(evidence)
+    if at < 0:
+        return False
+    return sum(sentence.count(q, 0, at) for q in quotes) % 2 == 1
+
+
+def is_generic(r: Report) -> bool:
+    """An event that says too little to be a story: a verbal event inside a
+    quotation or said by "I"/"we" ("I agreed with him"), or violence in a
+    sentence about sport ("Arsenal crushed Chelsea in the final")."""
+    rules = generic_rules()
+    e = r.event
+    sentence = r.context or e.evidence.text
+    if e.event_type in rules.quoted_types:
+        if _quoted(e.evidence.text, sentence, rules.quotes):
+            return True
+        if e.actor is not None and e.actor.text.casefold() in rules.first_person:
+            return True
+    return (
+        e.event_type in rules.sports_types
+        and len(_words(sentence) & rules.sports_words) >= rules.sports_min
+    )
 
 
 def new_story_id(report: Report) -> str:
@@ -678,7 +919,9 @@ class StoryClusterer:
     """Incremental clustering in memory, the same rules the store applies.
 
     Used by the dedup evaluation; the store does the same with candidates
-    it queries from the database.
+    it queries from the database: members of the same type and status whose
+    date window meets the report's or who have no date window (undated is
+    unknown, not unmatchable), and then every member of their stories.
     """
 
     def __init__(self, params: DedupParams = DEFAULT_PARAMS) -> None:
@@ -686,22 +929,23 @@ class StoryClusterer:
         self._members: dict[tuple[str, str], list[Member]] = defaultdict(list)
         self.story_of: dict[str, str] = {}
 
+    def _candidate(self, window: tuple[date, date] | None, m: Member) -> bool:
+        w = report_window(m.report, self.params)
+        if window is None or w is None:
+            return True  # undated is unknown: the texts decide
+        slack = timedelta(days=self.params.max_slack_days)
+        return w[0] <= window[1] + slack and w[1] >= window[0] - slack
+
     def add(self, report: Report) -> str:
         key = (report.event.event_type, report.event.status)
         pool = self._members[key]
         window = report_window(report, self.params)
-        if window is None:
-            candidates: list[Member] = []
-        else:
-            slack = timedelta(days=self.params.max_slack_days)
-            candidates = [
-                m
-                for m in pool
-                if (w := report_window(m.report, self.params)) is not None
-                and w[0] <= window[1] + slack
-                and w[1] >= window[0] - slack
-            ]
-        a = assign(report, candidates, self.params)
+        wanted = {m.story_id for m in pool if self._candidate(window, m)}
+        stories: dict[str, list[Report]] = defaultdict(list)
+        for m in pool:
+            if m.story_id in wanted:
+                stories[m.story_id].append(m.report)
+        a = assign(report, stories, self.params)
         story_id = a.story_id or new_story_id(report)
         if a.merge:
             merged = set(a.merge)

@@ -12,6 +12,7 @@ TARGETS: dict[str, str] = {
     "coder": "the learned event coder on its corpus test split",
     "geo": "geoparsing on an LGL/GeoVirus-format XML corpus",
     "dedup": "story deduplication on labelled report clusters",
+    "stories": "cross-article stories on an ECB+-layout corpus (document pairs, B-cubed)",
 }
 
 

@@ -198,7 +198,8 @@ def load_set(path: Path | None = None) -> list[LabelledReport]:
             published = rep.get("published") or story.get("date")
             if isinstance(published, str):
                 published = date.fromisoformat(published) if len(published) == 10 else None
-            report = Report(event, rep["source"], published, None)
+            # each report is its own article: its text is the article's
+            report = Report(event, rep["source"], published, None, None, rep["text"])
             out.append(
                 LabelledReport(
                     report, sid, rep.get("variant", "original"), story.get("distinct_from")
@@ -379,7 +380,7 @@ def through_pipeline(reports: Sequence[LabelledReport], pipeline: Any = None) ->
         sentence = next((s.text for s in doc.sentences if s.index == best.evidence.sentence), None)
         kept.append(
             LabelledReport(
-                Report(best, r.report.source, published, None, sentence),
+                Report(best, r.report.source, published, None, sentence, doc.text),
                 r.cluster,
                 r.variant,
                 r.distinct_from,

@@ -54,6 +54,10 @@ SaveStatus = Literal["new", "changed", "unchanged"]
 
 # The most candidate reports one new event is compared with.
 MAX_CANDIDATES = 500
+# The most candidate stories (each with all its members) one new event is judged against.
+MAX_STORIES = 20
+# The most members of one story a new event is compared with (the newest).
+MAX_MEMBERS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +147,7 @@ def save_article(
     new_stories = joined = 0
     for e in unique:
         context = (sentences or {}).get(e.evidence.sentence)
-        report = Report(e, article.source, article.published, article.url, context)
+        report = Report(e, article.source, article.published, article.url, context, text)
         story_id, created = _assign(conn, report, params, touched)
         row = event_to_row(
             e,
@@ -178,50 +182,65 @@ def _unique(evs: Sequence[Event], article_id: str) -> list[Event]:
     return out
 
 
-_REPORT_COLS = [*events.c, articles.c.url.label("article_url")]
+_REPORT_COLS = [
+    *events.c,
+    articles.c.url.label("article_url"),
+    articles.c.text.label("article_text"),
+]
 
 
 def _report(row: Any) -> Report:
     m = row._mapping
-    return Report(event_from_row(m), m["source"], m["published"], m["article_url"], m["context"])
+    return Report(
+        event_from_row(m),
+        m["source"],
+        m["published"],
+        m["article_url"],
+        m["context"],
+        m["article_text"],
+    )
 
 
 def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Member]:
     """Reports already in stories that could be the same event as ``report``.
 
     The query keeps every report that can pass :func:`eventlens.dedup.compare`'s
-    gates and few others: same type and status, an overlapping date window,
-    and a compatible place — within the farthest distance the report's own
+    gates and few others: same type and status, an overlapping date window
+    (or no date to judge by: undated is unknown, not unmatchable), and a
+    compatible place — within the farthest distance the report's own
     feature level allows (a bounding box), or coarser places in its country,
     or no coordinates at all.  That keeps the work per event small however
     many events of the same day the store holds.
     """
-    window = report_window(report, params)
-    if window is None:
-        return []
-    slack = timedelta(days=params.max_slack_days)
-    undated = timedelta(days=params.undated_window_days)
-    try:
-        lo, hi = window[0] - slack, window[1] + slack
-        lo_undated, hi_undated = lo - undated, hi + undated
-    except OverflowError:  # a window at the ends of the calendar: compare with none
-        return []
     e = report.event
     c = events.c
-    stmt = (
-        select(events)
-        .where(
-            c.event_type == e.event_type,
-            c.status == e.status,
-            c.story_id.is_not(None),
-            or_(
+    unknowable = and_(c.date_start.is_(None), c.published.is_(None))
+    window = report_window(report, params)
+    when: ColumnElement[bool] = true()
+    if window is not None:
+        slack = timedelta(days=params.max_slack_days)
+        undated = timedelta(days=params.undated_window_days)
+        try:
+            lo, hi = window[0] - slack, window[1] + slack
+            lo_undated, hi_undated = lo - undated, hi + undated
+            when = or_(
                 and_(c.date_start <= hi, c.date_end >= lo),
                 and_(
                     c.date_start.is_(None),
                     c.published >= lo_undated,
                     c.published <= hi_undated,
                 ),
-            ),
+                unknowable,
+            )
+        except OverflowError:  # a window at the ends of the calendar: only the undated
+            when = unknowable
+    stmt = (
+        select(events)
+        .where(
+            c.event_type == e.event_type,
+            c.status == e.status,
+            c.story_id.is_not(None),
+            when,
             _place_block(e, params),
         )
         .order_by(*_nearest_first(e), c.sort_date.desc(), c.id)
@@ -277,10 +296,24 @@ def _place_block(e: Event, params: DedupParams) -> ColumnElement[bool]:
     return and_(same_country, or_(*options))
 
 
+def candidate_stories(
+    conn: Connection, report: Report, params: DedupParams
+) -> dict[str, list[Report]]:
+    """The stories ``report`` could join, each with its members (up to
+    ``MAX_MEMBERS``, the newest): a report is judged against whole stories."""
+    wanted: list[str] = []
+    for m in candidates(conn, report, params):
+        if m.story_id not in wanted:
+            wanted.append(m.story_id)
+        if len(wanted) >= MAX_STORIES:
+            break
+    return {sid: story_members(conn, sid, limit=MAX_MEMBERS) for sid in wanted}
+
+
 def _assign(
     conn: Connection, report: Report, params: DedupParams, touched: set[str]
 ) -> tuple[str, bool]:
-    a = assign(report, candidates(conn, report, params), params)
+    a = assign(report, candidate_stories(conn, report, params), params)
     if a.story_id is None:
         # A story is named after its first report.  That report may have been
         # replaced (its article changed) while the story lives on in others.
@@ -317,13 +350,18 @@ def _placeholder(sid: str, e: Event) -> dict[str, Any]:
     }
 
 
-def story_members(conn: Connection, story_id: str) -> list[Report]:
-    rows = conn.execute(
+def story_members(conn: Connection, story_id: str, limit: int | None = None) -> list[Report]:
+    """A story's reports in date order (with ``limit``, the newest ``limit``)."""
+    stmt = (
         select(*_REPORT_COLS)
         .join(articles, articles.c.id == events.c.article_id)
         .where(events.c.story_id == story_id)
-        .order_by(events.c.sort_date, events.c.id)
     )
+    if limit is None:
+        rows = conn.execute(stmt.order_by(events.c.sort_date, events.c.id)).all()
+    else:
+        newest = stmt.order_by(events.c.sort_date.desc(), events.c.id.desc()).limit(limit)
+        rows = list(reversed(conn.execute(newest).all()))
     return [_report(r) for r in rows]
 
 
