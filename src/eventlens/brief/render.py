@@ -360,7 +360,7 @@ def _quoted(brief: Brief) -> list[tuple[Run, ...]]:
 
 # ----------------------------------------------------------------- markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>&!|~#])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>&!|~#])")
 _MD_LEAD = re.compile(r"^([-+=])")
 _MD_NUMBERED = re.compile(r"^(\d+)([.)])")
 

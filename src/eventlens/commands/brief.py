@@ -113,6 +113,11 @@ def run(args: argparse.Namespace) -> int:
     fmt = _format(args)
     if fmt == "pdf" and args.output is None:
         raise UsageError("--format pdf needs -o PATH")
+    if fmt == "pdf":
+        from eventlens.brief.pdf import INSTALL, find_chromium
+
+        if find_chromium() is None:  # say so before the work, not after
+            raise UsageError(INSTALL)
     countries = tuple(c.upper() for c in _flat(args.country))
     label = None
     if args.region:

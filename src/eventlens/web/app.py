@@ -17,7 +17,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, cast, get_args
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.background import BackgroundTask
 
 from eventlens import __version__
+from eventlens.credits import CREDITS
 from eventlens.errors import UsageError
 from eventlens.formats import GEONAMES_ATTRIBUTION
 from eventlens.model import EVENT_TYPES, STATUSES
@@ -48,6 +49,7 @@ from eventlens.web.models import (
     TotalsOut,
 )
 from eventlens.web.params import (
+    BriefFormat,
     EventGroup,
     ExportFormat,
     Order,
@@ -303,6 +305,7 @@ def api_router(store: Store, queries: Queries, settings: WebSettings) -> APIRout
             "attribution": GEONAMES_ATTRIBUTION,
             "tile_url": settings.tile_url,
             "tile_attribution": settings.tile_attribution,
+            "credits": CREDITS,
         }
 
     # -- events ------------------------------------------------------------
@@ -344,7 +347,7 @@ def api_router(store: Store, queries: Queries, settings: WebSettings) -> APIRout
             "event": rec.event.to_dict(),
             "story_id": rec.story_id,
             "article": _article(art),
-            "attribution": GEONAMES_ATTRIBUTION,
+            "attribution": CREDITS,
         }
 
     @r.get(
@@ -361,7 +364,7 @@ def api_router(store: Store, queries: Queries, settings: WebSettings) -> APIRout
         return {
             "article": _article(art),
             "events": [event_item(x) for x in evs],
-            "attribution": GEONAMES_ATTRIBUTION,
+            "attribution": CREDITS,
         }
 
     # -- stories -----------------------------------------------------------
@@ -397,7 +400,7 @@ def api_router(store: Store, queries: Queries, settings: WebSettings) -> APIRout
         return {
             "story": story_object(s),
             "reports": [event_item(x) for x in queries.stories.reports(story_id)],
-            "attribution": GEONAMES_ATTRIBUTION,
+            "attribution": CREDITS,
         }
 
     # -- counts, map, export ------------------------------------------------
@@ -469,6 +472,24 @@ def api_router(store: Store, queries: Queries, settings: WebSettings) -> APIRout
         order: Annotated[Order, Query()] = "asc",
     ) -> Response:
         return _export(queries, "stories", format, f, limit, order)
+
+    @r.get(
+        "/brief",
+        summary="A situation brief for the filters (the report of `eventlens brief`)",
+        response_class=Response,
+        responses={
+            200: {"description": "the brief", "content": _BRIEF_CONTENT},
+            503: {"model": ErrorOut, "description": "PDF asked for and no Chromium installed"},
+        },
+    )
+    def brief(
+        f: Annotated[WebFilter, Depends(event_filter)],
+        format: Annotated[BriefFormat, Query(description="md, html or pdf")] = "html",
+        baseline: Annotated[
+            int | None, Query(ge=1, le=100, description="baseline periods (default 6)")
+        ] = None,
+    ) -> Response:
+        return _brief(queries, f, format, baseline)
 
     @r.get("/health", summary="Liveness", response_model=dict[str, str])
     def health() -> dict[str, str]:
@@ -550,6 +571,61 @@ def _export(
         media_type=_EXPORT_TYPES[fmt],
         filename=f"eventlens-{what}.{fmt}",
         headers={"X-Attribution": GEONAMES_ATTRIBUTION},
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+_BRIEF_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
+_BRIEF_CONTENT: dict[str, Any] = {t.split(";")[0]: {} for t in _BRIEF_TYPES.values()}
+
+
+def _brief(queries: Queries, f: WebFilter, fmt: str, baseline: int | None) -> Response:
+    """The brief as a download: the period from the date filters, the place (and any
+    other filter) from the rest."""
+    from eventlens.brief import (
+        BriefRequest,
+        build_brief,
+        find_chromium,
+        html_to_pdf,
+        render_html,
+        render_markdown,
+    )
+
+    if fmt == "pdf" and find_chromium() is None:
+        from eventlens.brief.pdf import INSTALL
+
+        raise HTTPException(503, INSTALL)
+    request = BriefRequest(
+        scope=replace(f, date_from=None, date_to=None),
+        since=f.date_from,
+        until=f.date_to,
+        baseline_periods=baseline,
+    )
+    b = build_brief(queries.events, queries.stories, request)
+    name = f"eventlens-brief-{b.period.start}-{b.period.end}.{fmt}"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Attribution": GEONAMES_ATTRIBUTION,
+    }
+    if fmt != "pdf":
+        text = render_markdown(b) if fmt == "md" else render_html(b)
+        return Response(text, media_type=_BRIEF_TYPES[fmt], headers=headers)
+    fd, tmp = tempfile.mkstemp(prefix="eventlens-brief-", suffix=".pdf")
+    os.close(fd)
+    path = Path(tmp)
+    try:
+        html_to_pdf(render_html(b), path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return FileResponse(
+        path,
+        media_type=_BRIEF_TYPES["pdf"],
+        headers=headers,
         background=BackgroundTask(path.unlink, missing_ok=True),
     )
 

@@ -220,6 +220,8 @@ class MetaOut(_Model):
     attribution: str
     tile_url: str | None
     tile_attribution: str | None
+    credits: str = ""
+    """Who to credit for the text and outlines shown (beside GeoNames)."""
 
 
 class ErrorOut(_Model):

@@ -30,6 +30,7 @@ EventGroup = Literal[
 StoryGroup = Literal["day", "week", "month", "country", "admin1", "event_type", "mode", "status"]
 Split = Literal["country", "event_type", "status"]
 ExportFormat = Literal["csv", "geojson", "jsonl", "parquet"]
+BriefFormat = Literal["md", "html", "pdf"]
 
 MAX_TEXT = 200
 MAX_VALUES = 50

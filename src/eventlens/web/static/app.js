@@ -256,6 +256,10 @@
       document.getElementById("export-" + fmt).href =
         "/api/export/events?" + filterParams({ format: fmt }).toString();
     });
+    ["md", "pdf"].forEach(function (fmt) {
+      document.getElementById("brief-" + fmt).href =
+        "/api/brief?" + filterParams({ format: fmt }).toString();
+    });
   }
 
   // ---------------------------------------------------------------------- map
@@ -722,6 +726,37 @@
     });
   }
 
+  // -------------------------------------------------------------------- brief
+
+  // The brief for the current filters (the date filters are its period), made by
+  // the server; the message shows progress, then a link to the downloaded file.
+  function makeBrief() {
+    var button = document.getElementById("brief");
+    var url = "/api/brief?" + filterParams({ format: "html" }).toString();
+    button.disabled = true;
+    document.body.dataset.brief = "loading";
+    showMessage("Making the brief for the current filters…");
+    fetch(url).then(function (r) {
+      if (!r.ok) {
+        return r.json().then(function (b) { throw new Error(String((b && b.detail) || r.statusText)); });
+      }
+      var name = (r.headers.get("content-disposition") || "").match(/filename="([^"]+)"/);
+      return r.blob().then(function (blob) { return { blob: blob, name: name ? name[1] : "eventlens-brief.html" }; });
+    }).then(function (res) {
+      var m = document.getElementById("message");
+      m.textContent = "Brief ready: ";
+      var a = el("a", { id: "brief-ready", download: res.name, text: res.name });
+      a.href = URL.createObjectURL(res.blob);
+      m.appendChild(a);
+      m.hidden = false;
+      a.click();
+      document.body.dataset.brief = "ready";
+    }).catch(function (e) {
+      showMessage("Could not make the brief: " + e.message);
+      document.body.dataset.brief = "error";
+    }).then(function () { button.disabled = false; });
+  }
+
   // --------------------------------------------------------------------- init
 
   function init() {
@@ -731,12 +766,14 @@
       route();
     });
     document.getElementById("more").addEventListener("click", function () { refreshTable(state.generation, true); });
+    document.getElementById("brief").addEventListener("click", makeBrief);
     window.addEventListener("hashchange", route);
     api("/api/meta").then(function (meta) {
       state.meta = meta;
       var t = meta.totals;
       document.getElementById("totals").textContent =
         t.events + " events · " + t.stories + " stories · " + t.articles + " articles";
+      document.getElementById("credits").textContent = plain(meta.credits || meta.attribution || "");
       buildFilters(meta);
       initMap(meta);
       writeForm();
