@@ -113,7 +113,7 @@ def _n(k: int, one: str, many: str | None = None) -> str:
     return f"{k:,} {one if k == 1 else (many or one + 's')}"
 
 
-def _cite_row(row: FigureRow, command: str) -> Cite:
+def _cite_row(row: FigureRow, command: str | None) -> Cite:
     return Cite(row.ids, max(row.current - len(row.ids), 0), command)
 
 
@@ -125,10 +125,9 @@ def _call_words(row: FigureRow) -> str:
     return "within baseline variation"
 
 
-def _figure_table(rows: Sequence[FigureRow], first: str, command: str) -> Table:
+def _figure_table(rows: Sequence[FigureRow], first: str) -> Table:
     out = []
     for r in rows:
-        cmd = f"{command} {r.export}".rstrip()
         out.append(
             (
                 (Text(r.label),),
@@ -136,7 +135,7 @@ def _figure_table(rows: Sequence[FigureRow], first: str, command: str) -> Table:
                 (Text(f"{r.previous:,}"),),
                 (Text(f"{r.mean:.1f} ± {r.spread:.1f}"),),
                 (Strong(_call_words(r)) if r.call else Text(_call_words(r)),),
-                (_cite_row(r, cmd),) if r.current else (Text("—"),),
+                (_cite_row(r, r.export or None),) if r.current else (Text("—"),),
             )
         )
     header = (first, "this period", "previous", "baseline mean ± spread", "call", "events")
@@ -243,9 +242,22 @@ def blocks(brief: Brief, settings: BriefSettings | None = None) -> list[Block]:
         )
     )
     if brief.by_acled:
-        b.append(_figure_table(brief.by_acled, "ACLED event type", cmd))
+        b.append(_figure_table(brief.by_acled, "ACLED event type"))
     if brief.by_status:
-        b.append(_figure_table(brief.by_status, "Status", cmd))
+        b.append(_figure_table(brief.by_status, "Status"))
+    if brief.by_acled or brief.by_status:
+        b.append(
+            Para(
+                (
+                    Text("A row's events are those of "),
+                    Code(cmd),
+                    Text(
+                        " with the row's ACLED type (the acled.event_type field) or with the "
+                        "status option shown; the first ids are listed."
+                    ),
+                )
+            )
+        )
     if not brief.by_acled and not brief.by_status:
         b.append(Para((Text("No events in the baseline periods either. "), Cite((), 0, cmd))))
     b.append(Para((Strong("The rule: "), Text(brief.rule))))
