@@ -137,8 +137,9 @@ class DedupParams:
     article_full: float = 0.5
     """The article cosine that counts as full agreement (scaled linearly below)."""
     undated_min_article: float = 0.25
-    """Without a date on both sides, the articles must agree at least this
-    well (or the sentences share words, ``undated_min_text``), else the pair
+    """Without a date on both sides, full articles must agree at least this
+    well (or the sentences share two or more words and ``undated_min_text``
+    of their words), else the pair
     loses ``no_evidence_penalty``: undated is unknown, so the evidence must be
     stronger, not absent."""
     undated_min_text: float = 0.35
@@ -561,12 +562,22 @@ def _content(r: Report) -> frozenset[str]:
     return (_words(text) - event_words(r.event.event_type) - g.skip - g.nouns) | groups
 
 
+def _compared_words(a: Report, b: Report) -> tuple[frozenset[str], frozenset[str]]:
+    places = _place_words(a) | _place_words(b)
+    return _content(a) - places, _content(b) - places
+
+
 def text_similarity(a: Report, b: Report) -> float:
     """Overlap of the content words of the two sentences the events come from
     (the evidence when the sentence is not known), leaving out the words that
     announce an event and the names of the two places (scored apart)."""
-    places = _place_words(a) | _place_words(b)
-    return _dice(_content(a) - places, _content(b) - places)
+    return _dice(*_compared_words(a, b))
+
+
+def shared_words(a: Report, b: Report) -> int:
+    """How many of those content words the two sentences share."""
+    wa, wb = _compared_words(a, b)
+    return len(wa & wb)
 
 
 # ------------------------------------------------------------- article text
@@ -727,15 +738,15 @@ def compare(a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS) -> Match
         w = params.w_article * min(len(a.vector), len(b.vector)) / ARTICLE_TERMS
         agree = min(1.0, article / params.article_full)
         score = max(score, (1.0 - w) * score + w * agree)
+    long = article is not None and min(len(a.vector), len(b.vector)) * 2 >= ARTICLE_TERMS
     if not known_date and not (
-        (article is not None and article >= params.undated_min_article)
-        or text >= params.undated_min_text
+        (long and article is not None and article >= params.undated_min_article)
+        or (text >= params.undated_min_text and shared_words(a, b) >= 2)
     ):
         # Undated is unknown, not a match: ask for evidence in the texts.
         score -= params.no_evidence_penalty
     # Between full articles that are about the same thing, a role naming other
     # actors is more often the extraction's error than another event.
-    long = min(len(a.vector), len(b.vector)) * 2 >= ARTICLE_TERMS
     forgiven = explicit or (long and article is not None and article >= params.undated_min_article)
     return Match(score, place, when, actors, text, conflict and not forgiven, article)
 
