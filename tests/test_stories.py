@@ -208,30 +208,20 @@ def test_generic_events(event_type: str, sentence: str, generic: bool) -> None:
     assert is_generic(r) is generic
 
 
+def quoted_agree(key: str, article: str) -> Report:
+    event = make_event(
+        event_id=f"event-{key}",
+        article_id=f"article-{key}",
+        event_type="AGREE",
+        status="occurred",
+        text="I agreed with every word he said",
+    )
+    return Report(event, context=QUOTED, article=article)
+
+
 def test_generic_events_do_not_seed_stories() -> None:
     text = QUOTED + " The film opens in cinemas next week."
-    a = Report(
-        make_event(
-            event_id="event-a",
-            article_id="article-a",
-            event_type="AGREE",
-            status="occurred",
-            text="I agreed with every word he said",
-        ),
-        context=QUOTED,
-        article=text,
-    )
-    b = Report(
-        make_event(
-            event_id="event-b",
-            article_id="article-b",
-            event_type="AGREE",
-            status="occurred",
-            text="I agreed with every word he said",
-        ),
-        context=QUOTED,
-        article=text + " Critics were kind.",
-    )
+    a, b = quoted_agree("a", text), quoted_agree("b", text + " Critics were kind.")
     story = cluster([a, b])
     assert story["event-a"] != story["event-b"]
 
