@@ -10,7 +10,15 @@ in a fresh process (model loading included, as a user would see it):
 2. the same command again on the first store: the rate of a re-run that
    finds everything unchanged;
 3. store size per 1,000 events (SQLite file after a WAL checkpoint);
-4. ``eventlens export events|stories`` in every format: rows/s.
+4. ``eventlens export events|stories`` in every format: rows/s;
+5. with ``--ecbplus DIR`` (``../shared/eval/ecbplus-dev``): the ECB+ documents,
+   one JSONL line each and no publication date, ingested with one worker
+   (documents/s, as ``eventlens eval stories`` reads them);
+6. story search as the store grows (``--story-sizes``, default 1,000 and
+   100,000 events): a store is filled directly with that many stored events
+   (spread over three years and 400 places, one in ten undated), then the
+   same probe articles are saved with the ingest writer; milliseconds per
+   article, which should not grow with the store.
 
 The corpus: the NGEC synthetic news stories (``../shared/train/ngec-synthetic``,
 or under ``$EVENTLENS_SHARED``;
@@ -35,6 +43,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("EVENTLENS_SHARED") or ROOT.parent / "shared")
@@ -120,6 +129,16 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--work", type=Path, default=None, help="keep files here (default: a temp dir)")
+    ap.add_argument(
+        "--ecbplus", type=Path, default=None, help="an ECB+ layout to ingest (1 worker)"
+    )
+    ap.add_argument(
+        "--story-sizes",
+        type=int,
+        nargs="*",
+        default=[1000, 100000],
+        help="store sizes (events) to time story search at (default 1000 100000)",
+    )
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="eventlens-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -192,8 +211,128 @@ def main() -> int:
                 f"({rows} rows in {dt:.2f} s; {wall:.1f} s with start-up; "
                 f"{out_path.stat().st_size / 1e6:.1f} MB)  $ {show(cmd)}"
             )
+    if args.ecbplus is not None:
+        ecbplus_rate(args.ecbplus, work, cli)
+    for n in args.story_sizes:
+        story_search(n, work)
     print(f"\nfiles in {work}")
     return 0
+
+
+def ecbplus_rate(root: Path, work: Path, cli: list[str]) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    from eventlens.evaluate.stories import load_corpus
+
+    docs = load_corpus(root)
+    src = work / "ecbplus.jsonl"
+    with src.open("w", encoding="utf-8") as f:
+        for d in docs:
+            line = {"id": d.name, "text": d.text, **({"url": d.url} if d.url else {})}
+            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+    db = work / "ecbplus.db"
+    for p in work.glob("ecbplus.db*"):
+        p.unlink()
+    cmd = [*cli, "-q", "ingest", str(src), "--db", str(db), "--workers", "1"]
+    dt, _ = run(cmd)
+    _, e, s = counts(db)
+    print(
+        f"\nECB+ ingest, 1 worker: {len(docs)} documents in {dt:.1f} s wall (model loading "
+        f"included): {len(docs) / dt:.1f} documents/s; {e} events, {s} stories\n  $ {show(cmd)}"
+    )
+
+
+def story_search(n_events: int, work: Path) -> None:
+    """Milliseconds per probe article saved into a store of ``n_events`` events."""
+    import random
+    from datetime import date, timedelta
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from sqlalchemy import insert
+
+    from eventlens.evaluate.dedup import make_event, make_place
+    from eventlens.model import Article, EventDate
+    from eventlens.store import Store
+    from eventlens.store.rows import event_to_row
+    from eventlens.store.schema import articles, events, stories
+    from eventlens.store.writer import _placeholder, now
+
+    rng = random.Random(0)
+    texts = [t for _, _, t in (synthetic_texts() or bundled_texts())]
+    types = ["ASSAULT", "PROTEST", "COERCE", "ACCUSE", "THREATEN"]
+    places = [
+        {
+            "name": f"Town {i}",
+            "lat": rng.uniform(-40, 60),
+            "lon": rng.uniform(-120, 140),
+            "feature": "city",
+            "country": f"C{i % 60:02d}",
+        }
+        for i in range(400)
+    ]
+    start = date(2021, 1, 1)
+
+    def event(key: str, text: str) -> Any:
+        undated = rng.random() < 0.1
+        day = start + timedelta(days=rng.randrange(3 * 365))
+        return make_event(
+            event_id=key,
+            article_id=f"a-{key}",
+            event_type=rng.choice(types),
+            status="occurred",
+            text=text.split(". ")[0][:300],
+            place=make_place(rng.choice(places)),
+            when=EventDate() if undated else EventDate(day.isoformat(), "day", "explicit"),
+        )
+
+    db = work / f"stories-{n_events}.db"
+    for p in work.glob(f"stories-{n_events}.db*"):
+        p.unlink()
+    with Store.open(str(db)) as store:
+        ts = now()
+        batch = 2000
+        with store.transaction() as conn:
+            for lo in range(0, n_events, batch):
+                evs = [
+                    event(f"e{i}", texts[i % len(texts)])
+                    for i in range(lo, min(n_events, lo + batch))
+                ]
+                conn.execute(
+                    insert(articles),
+                    [
+                        {
+                            "id": e.article_id,
+                            "source": "bench",
+                            "content_hash": "x",
+                            "text": texts[int(e.id[1:]) % len(texts)],
+                            "n_events": 1,
+                            "ingested_at": ts,
+                            "updated_at": ts,
+                        }
+                        for e in evs
+                    ],
+                )
+                conn.execute(insert(stories), [_placeholder(f"s-{e.id}", e) for e in evs])
+                conn.execute(
+                    insert(events),
+                    [event_to_row(e, source="bench", story_id=f"s-{e.id}") for e in evs],
+                )
+        probes = [event(f"p{i}", texts[(i * 7919) % len(texts)]) for i in range(60)]
+        t0 = time.perf_counter()
+        for e in probes:
+            text = texts[int(e.id[1:]) * 7919 % len(texts)]
+            store.save_article(
+                Article(id=e.article_id, content=text, source="probe"),
+                content_hash="p",
+                text=text,
+                events=[e],
+                sentences={0: e.evidence.text},
+            )
+        dt = time.perf_counter() - t0
+    print(
+        f"\nstory search, store of {n_events:,} events: {1000 * dt / len(probes):.1f} ms "
+        f"per probe article ({len(probes)} articles, one event each, one in ten undated, "
+        "saved with the ingest writer)"
+    )
 
 
 if __name__ == "__main__":

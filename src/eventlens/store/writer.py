@@ -216,14 +216,16 @@ def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Me
     c = events.c
     unknowable = and_(c.date_start.is_(None), c.published.is_(None))
     window = report_window(report, params)
-    when: ColumnElement[bool] = true()
+    # One query per kind of date (each reads the type/status/date index)
+    # rather than one with an OR that scans every event of the type.
+    whens: list[ColumnElement[bool]] = [unknowable]
     if window is not None:
         slack = timedelta(days=params.max_slack_days)
         undated = timedelta(days=params.undated_window_days)
         try:
             lo, hi = window[0] - slack, window[1] + slack
             lo_undated, hi_undated = lo - undated, hi + undated
-            when = or_(
+            whens = [
                 and_(c.date_start <= hi, c.date_end >= lo),
                 and_(
                     c.date_start.is_(None),
@@ -231,23 +233,28 @@ def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Me
                     c.published <= hi_undated,
                 ),
                 unknowable,
-            )
+            ]
         except OverflowError:  # a window at the ends of the calendar: only the undated
-            when = unknowable
-    stmt = (
-        select(events)
-        .where(
-            c.event_type == e.event_type,
-            c.status == e.status,
-            c.story_id.is_not(None),
-            when,
-            _place_block(e, params),
+            pass
+    rows: list[Any] = []
+    for when in whens:
+        stmt = (
+            select(events)
+            .where(
+                c.event_type == e.event_type,
+                c.status == e.status,
+                c.story_id.is_not(None),
+                when,
+                _place_block(e, params),
+            )
+            .order_by(*_nearest_first(e), c.sort_date.desc(), c.id)
+            .limit(MAX_CANDIDATES - len(rows))
         )
-        .order_by(*_nearest_first(e), c.sort_date.desc(), c.id)
-        .limit(MAX_CANDIDATES)
-    )
+        rows.extend(conn.execute(stmt))
+        if len(rows) >= MAX_CANDIDATES:
+            break
     out = []
-    for row in conn.execute(stmt):
+    for row in rows:
         m = row._mapping
         out.append(
             Member(
