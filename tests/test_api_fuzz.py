@@ -47,6 +47,7 @@ OPERATIONS = [
     "GET /api/map/events",
     "GET /api/export/events",
     "GET /api/export/stories",
+    "GET /api/brief",
     "GET /api/health",
 ]
 EXAMPLES = 40

@@ -387,3 +387,13 @@ def test_api_brief_downloads(store: Store, monkeypatch: pytest.MonkeyPatch) -> N
     r = client.get(f"/api/brief?{q}&format=pdf")
     assert r.status_code == 503 and "PDF needs Chromium" in r.json()["detail"]
     assert "WikiNews" in client.get("/api/meta").json()["credits"].replace("Wikinews", "WikiNews")
+
+
+def test_exports_credit_the_article_text(store: Store, tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "e.geojson"
+    db = store.url.split("///")[-1]
+    assert main(["-q", "export", "--db", db, "--format", "geojson", "-o", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert "GeoNames" in doc["attribution"] and "Wikinews" in doc["credits"]

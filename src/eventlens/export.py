@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from eventlens.credits import TEXT_CREDIT
 from eventlens.formats import (
     ACLED_COLUMNS,
     GEO_PRECISION,
@@ -149,6 +150,8 @@ def write_jsonl(objs: Iterable[dict[str, Any]], out: IO[str]) -> int:
 def write_geojson(objs: Iterable[dict[str, Any]], out: IO[str]) -> ExportStats:
     out.write('{"type": "FeatureCollection", "attribution": ')
     out.write(json.dumps(GEONAMES_ATTRIBUTION))
+    out.write(', "credits": ')
+    out.write(json.dumps(TEXT_CREDIT))
     out.write(', "features": [')
     n = skipped = 0
     for o in objs:
@@ -340,6 +343,7 @@ def write_parquet(
         [pa.field(name, types[t]) for name, t in columns],
         metadata={
             "attribution": GEONAMES_ATTRIBUTION,
+            "credits": TEXT_CREDIT,
             "schema": schema_id,
             "generator": "eventlens export",
         },
