@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ from eventlens.coder import (  # noqa: E402
     sparse_tokens,
     window,
 )
-from eventlens.coder_corpus import Record, load_corpus, split_of  # noqa: E402
+from eventlens.coder_corpus import Record, align_triggers, load_corpus, split_of  # noqa: E402
 from eventlens.encoder import DIM, Encoder, file_digest, onnx_path  # noqa: E402
 
 SEED = 13
@@ -57,62 +58,6 @@ Matrix = npt.NDArray[np.float32]
 
 
 # ----------------------------------------------------------------------------- triggers
-
-ALIGN_STAGES = ("eventlens.clean.v1", "eventlens.nlp.v1", "eventlens.geo.v1", "eventlens.events.v1")
-
-
-def align_triggers(records: list[Record], cache: Path) -> list[Record]:
-    """Each record's trigger as the run-time lexicon would mark it.
-
-    Writers mark phrases ("threatened to blow up the pipeline", "would shell the
-    airport"); at run time a candidate's trigger is the lexicon's word ("blow up",
-    "shell").  The record takes the lexicon trigger inside its phrase (of its own PLOVER
-    type where there is one, else the last), so the coder learns from what it will see;
-    a record whose phrase holds no lexicon trigger keeps its phrase.
-    """
-    from dataclasses import replace
-
-    from eventlens.model import Article
-    from eventlens.pipeline import Pipeline
-    from eventlens.settings import Settings
-
-    done: dict[str, list[list[Any]]] = {}
-    if cache.is_file():
-        done = json.loads(cache.read_text(encoding="utf-8"))
-    todo = sorted({r.cand.sentence for r in records} - set(done))
-    if todo:
-        t0 = time.time()
-        pipe = Pipeline(Settings(pipeline=ALIGN_STAGES, check_language=False))
-        for sent in todo:
-            try:
-                doc = pipe(Article(id="a", content=sent, origin="corpus"))
-            except Exception:  # a passage the pipeline rejects keeps its phrase
-                done[sent] = []
-                continue
-            off = len(sent) - len(sent.lstrip())  # clean text is stripped
-            done[sent] = [
-                [e.trigger[0] + off, e.trigger[1] + off, e.event_type]
-                for e in doc.events
-                if e.trigger and doc.text == sent.strip()
-            ]
-        print(f"  marked lexicon triggers in {len(todo)} sentences in {time.time() - t0:.0f} s")
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(done), encoding="utf-8")
-    out: list[Record] = []
-    moved = 0
-    for r in records:
-        c = r.cand
-        inside = [t for t in done.get(c.sentence, []) if c.start <= t[0] and t[1] <= c.end]
-        if not inside or (c.end - c.start) == (inside[0][1] - inside[0][0]):
-            out.append(r)
-            continue
-        own = [t for t in inside if t[2] == r.labels["plover"]]
-        t0_, t1_, _ = (own or inside)[-1]
-        out.append(replace(r, cand=replace(c, start=t0_, end=t1_)))
-        moved += 1
-    print(f"  {moved} of {len(records)} triggers narrowed to the lexicon's word")
-    return out
-
 
 # ----------------------------------------------------------------------------- features
 
@@ -187,8 +132,12 @@ def features(
 # ----------------------------------------------------------------------------- training
 
 
-def fit_head(x: sp.csr_matrix, y: list[str], c: float) -> LogisticRegression:
-    clf = LogisticRegression(C=c, max_iter=2000, random_state=SEED)
+def fit_head(x: sp.csr_matrix, y: list[str], c: float, power: float = 0.0) -> LogisticRegression:
+    """One head; with ``power`` > 0 each label weighs (largest label count / its count)^power."""
+    counts = Counter(y)
+    most = max(counts.values())
+    weights = {k: (most / n) ** power for k, n in counts.items()} if power else None
+    clf = LogisticRegression(C=c, max_iter=2000, random_state=SEED, class_weight=weights)
     clf.fit(x, y)
     return clf
 
@@ -198,8 +147,13 @@ def rows_for(recs: Sequence[Record], head: str) -> list[int]:
 
 
 def train_heads(
-    xs: dict[str, sp.csr_matrix], recs: dict[str, list[Record]], cs: Sequence[float]
+    xs: dict[str, sp.csr_matrix],
+    recs: dict[str, list[Record]],
+    cs: Sequence[float],
+    balanced: Mapping[str, float] | None = None,
 ) -> tuple[dict[str, LogisticRegression], dict[str, float]]:
+    """One head per label set; ``balanced``: head -> power of its label weights."""
+    balanced = balanced or {}
     heads: dict[str, LogisticRegression] = {}
     chosen: dict[str, float] = {}
     for head in HEADS:
@@ -208,14 +162,16 @@ def train_heads(
         ydv = [recs["dev"][i].labels[head] for i in dv]
         best: tuple[float, float, LogisticRegression] | None = None
         for c in cs:
-            clf = fit_head(xs["train"][tr], ytr, c)
+            clf = fit_head(xs["train"][tr], ytr, c, balanced.get(head, 0.0))
             f1 = f1_score(ydv, clf.predict(xs["dev"][dv]), average="macro") if dv else 0.0
             if best is None or f1 > best[0]:
                 best = (f1, c, clf)
         assert best is not None
         heads[head], chosen[head] = best[2], best[1]
+        weights = f", label weights ^{balanced[head]:g}" if head in balanced else ""
         print(
-            f"  {head:<10} {len(set(ytr)):>3} labels, C={best[1]:g}, dev macro-F1 {best[0]:.3f}",
+            f"  {head:<10} {len(set(ytr)):>3} labels, C={best[1]:g}{weights}, "
+            f"dev macro-F1 {best[0]:.3f}",
             flush=True,
         )
     return heads, chosen
@@ -227,13 +183,59 @@ def predict(
     return {h: (list(m.classes_), m.predict_proba(x).astype(np.float32)) for h, m in heads.items()}
 
 
-def decisions(probs: dict[str, tuple[list[str], Matrix]], n: int) -> list[dict[str, Any]]:
+def cooccurrence(heads: dict[str, LogisticRegression], train: Sequence[Record]) -> Matrix:
+    """log P(ACLED label | type|mode) on the training split (add-one smoothed)."""
+    modes, acleds = list(heads["mode"].classes_), list(heads["acled"].classes_)
+    counts = np.ones((len(modes), len(acleds)), dtype=np.float64)
+    mi, ai = {m: i for i, m in enumerate(modes)}, {a: i for i, a in enumerate(acleds)}
+    for r in train:
+        m, a = r.labels["mode"], r.labels["acled"]
+        if m in mi and a in ai:
+            counts[mi[m], ai[a]] += 1
+    out: Matrix = np.log(counts / counts.sum(axis=1, keepdims=True)).astype(np.float32)
+    return out
+
+
+COOC_WEIGHTS = (0.0, 0.3, 0.6, 1.0)
+
+
+def choose_cooc_weight(
+    probs: dict[str, tuple[list[str], Matrix]], recs: Sequence[Record], cooc: Matrix
+) -> float:
+    """The weight of the co-occurrence prior with the best dev ACLED F1 (then PLOVER accuracy)."""
+    best: tuple[float, float, float] | None = None
+    for w in COOC_WEIGHTS:
+        f = figures(decisions(probs, len(recs), cooc, w), recs)
+        print(
+            f"  decoding cooc_weight={w:g}: dev ACLED weighted F1 {f['acled_sub_weighted_f1']:.3f},"
+            f" PLOVER {f['plover_accuracy']:.3f}",
+            flush=True,
+        )
+        key = (f["acled_sub_weighted_f1"], f["plover_accuracy"], -w)
+        if best is None or key > best:
+            best = key
+    assert best is not None
+    return -best[2]
+
+
+def decisions(
+    probs: dict[str, tuple[list[str], Matrix]],
+    n: int,
+    cooc: Matrix | None = None,
+    cooc_weight: float = 0.0,
+) -> list[dict[str, Any]]:
     """The coder's own decision rule (:func:`eventlens.coder.decide`) on the probabilities."""
     compat = load_compatibility()
     labels = {h: lab for h, (lab, _) in probs.items()}
     out = []
     for i in range(n):
-        c = decide({h: m[i] for h, (_, m) in probs.items()}, labels, compat)
+        c = decide(
+            {h: m[i] for h, (_, m) in probs.items()},
+            labels,
+            compat,
+            cooc=cooc,
+            cooc_weight=cooc_weight,
+        )
         out.append(
             {
                 "p_rel": c.p_relevant,
@@ -364,6 +366,7 @@ def near_duplicates(recs: dict[str, list[Record]], encoder: Encoder, cache: Path
 
 def export(
     heads: dict[str, LogisticRegression],
+    cooc: Matrix,
     fs: FeatureSet,
     dims: int,
     chars: int,
@@ -389,6 +392,7 @@ def export(
         ).astype(np.float16)
         arrays[f"{h}_bias"] = bias.astype(np.float32)
         labels[h] = classes
+    arrays["cooc"] = cooc.astype(np.float32)
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out / "model.npz", **arrays)
     meta = {
@@ -438,7 +442,21 @@ def main(argv: list[str] | None = None) -> int:
         default=1.0,
         help="weight of the trigger lexicon's type when the coder chooses the type (measured)",
     )
+    ap.add_argument(
+        "--balanced",
+        default="status:0.25,acled:1",
+        metavar="HEAD:POWER,...",
+        help="heads trained with label weights (largest label count / count)^POWER "
+        "(chosen by measurement, see README)",
+    )
     args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="  %(message)s")
+    balanced: dict[str, float] = {}
+    for item in filter(None, args.balanced.split(",")):
+        head, _, power = item.partition(":")
+        if head not in HEADS:
+            ap.error(f"--balanced: unknown head {head!r}")
+        balanced[head] = float(power) if power else 1.0
     np.random.seed(SEED)
     t_start = time.time()
     files = sorted(args.corpus.glob("*.jsonl"))
@@ -478,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {}
     chosen_heads: dict[str, LogisticRegression] = {}
     calib: list[float] = []
+    chosen_cooc: Matrix = np.zeros((0, 0), dtype=np.float32)
+    chosen_w = 0.0
     for v in variants:
         fs = VARIANTS[v]
         t0 = time.time()
@@ -486,11 +506,17 @@ def main(argv: list[str] | None = None) -> int:
             n: features(rs, fs, encoder, args.cache, args.dims, args.window_chars)
             for n, rs in recs.items()
         }
-        heads, cs = train_heads(xs, recs, (2.0, 8.0, 32.0))
+        heads, cs = train_heads(xs, recs, (2.0, 8.0, 32.0, 128.0), balanced)
         pr = {n: predict(heads, xs[n]) for n in ("dev", "test")}
-        dec = {n: decisions(pr[n], len(recs[n])) for n in ("dev", "test")}
+        cooc = cooccurrence(heads, recs["train"])
+        w = choose_cooc_weight(pr["dev"], recs["dev"], cooc)
+        dec = {n: decisions(pr[n], len(recs[n]), cooc, w) for n in ("dev", "test")}
         coef, _, _ = calibrate(dec["dev"], recs["dev"])
-        res: dict[str, Any] = {"C": cs, "train_seconds": round(time.time() - t0, 1)}
+        res: dict[str, Any] = {
+            "C": cs,
+            "cooc_weight": w,
+            "train_seconds": round(time.time() - t0, 1),
+        }
         for n in ("dev", "test"):
             res[n] = figures(dec[n], recs[n])
             x = calib_x(dec[n])
@@ -506,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {row[0]}  {row[1]:>5}  {row[2]:.3f}  {row[3]:.3f}")
         results[v] = res
         if v == args.variant:
-            chosen_heads, calib = heads, coef
+            chosen_heads, calib, chosen_cooc, chosen_w = heads, coef, cooc, w
     final = results[args.variant]
     meta = {
         "trained_on": "data/coder/corpus (written and labelled by the eventlens project; "
@@ -524,6 +550,12 @@ def main(argv: list[str] | None = None) -> int:
         "variant": args.variant,
         "status_policy": args.status_policy,
         "lexicon_type_weight": args.lexicon_type_weight,
+        "label_weight_powers": balanced,
+        "decoding": {
+            "joint": "argmax of P(type) P(mode|type) P(ACLED) P(ACLED|type|mode)^w "
+            "over the pairs labels.yaml allows",
+            "cooc_weight": chosen_w,
+        },
         "figures": {k: v for k, v in final.items()},
         "compared": {
             k: {n: {m: x for m, x in r[n].items() if m != "reliability"} for n in ("dev", "test")}
@@ -535,6 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         export(
             chosen_heads,
+            chosen_cooc,
             VARIANTS[args.variant],
             args.dims,
             args.window_chars,

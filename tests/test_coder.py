@@ -11,9 +11,9 @@ import pytest
 
 from eventlens import extract
 from eventlens.coder import NO_ACLED, RELEVANT, CoderModel, decide, load_compatibility, model_dir
-from eventlens.coder_corpus import candidate, load_corpus, split_of
+from eventlens.coder_corpus import candidate, load_corpus
 from eventlens.errors import ResourceError
-from eventlens.evaluate.coder import score
+from eventlens.evaluate.coder import score, split_records
 from eventlens.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,7 +185,7 @@ def test_corpus_test_split_meets_its_floors() -> None:
     files = sorted((ROOT / "data" / "coder" / "corpus").glob("*.jsonl"))
     records, bad = load_corpus(files)
     assert bad == 0
-    test = [r for r in records if split_of(r.group) == "test"]
+    test = split_records(records)
     figs = score(test, CoderModel.load().code([r.cand for r in test]))
     floors = BASELINE["coder"]
     problems = [

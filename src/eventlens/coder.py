@@ -182,7 +182,13 @@ def softmax(z: Matrix) -> Matrix:
 class CoderModel:
     """The trained heads, the feature settings and the calibration."""
 
-    def __init__(self, meta: dict[str, Any], heads: dict[str, Head], encoder: Encoder) -> None:
+    def __init__(
+        self,
+        meta: dict[str, Any],
+        heads: dict[str, Head],
+        encoder: Encoder,
+        cooc: Matrix | None = None,
+    ) -> None:
         self.meta = meta
         self.heads = heads
         self.labels = {h: head.labels for h, head in heads.items()}
@@ -194,6 +200,8 @@ class CoderModel:
         self.compatible = load_compatibility()
         self.status_policy = str(meta.get("status_policy", "coder"))
         self.lexicon_weight = float(meta.get("lexicon_type_weight", 1.0))
+        self.cooc = cooc
+        self.cooc_weight = float(meta.get("decoding", {}).get("cooc_weight", 0.0))
 
     @classmethod
     def load(cls, folder: Path | None = None, encoder: Encoder | None = None) -> CoderModel:
@@ -236,11 +244,17 @@ class CoderModel:
                 ):
                     raise ValueError(f"head {name}: weights do not match its {k} labels")
                 heads[name] = head
+            cooc = arrays["cooc"].astype(np.float32) if "cooc" in arrays else None
+            if cooc is not None and cooc.shape != (
+                len(heads["mode"].labels),
+                len(heads["acled"].labels),
+            ):
+                raise ValueError("cooc: shape does not match the mode and ACLED labels")
         except (KeyError, ValueError) as e:
             raise ResourceError(
                 f"{npz_path}: event coder model damaged ({e}); rebuild it with {REBUILD}"
             ) from None
-        return cls(meta, heads, encoder or Encoder())
+        return cls(meta, heads, encoder or Encoder(), cooc)
 
     # -- features ---------------------------------------------------------------------
 
@@ -297,7 +311,16 @@ class CoderModel:
     def _decide(
         self, p: dict[str, Matrix], status: Status | None = None, lexicon_type: str | None = None
     ) -> Coding:
-        c = decide(p, self.labels, self.compatible, status, lexicon_type, self.lexicon_weight)
+        c = decide(
+            p,
+            self.labels,
+            self.compatible,
+            status,
+            lexicon_type,
+            self.lexicon_weight,
+            self.cooc,
+            self.cooc_weight,
+        )
         return replace(c, confidence=self.calibrated(c.p_relevant, c.p_type))
 
 
@@ -308,13 +331,17 @@ def decide(
     status: Status | None = None,
     lexicon_type: str | None = None,
     lexicon_weight: float = 1.0,
+    cooc: Matrix | None = None,
+    cooc_weight: float = 0.0,
 ) -> Coding:
     """One candidate's coding from its head probabilities (uncalibrated ``confidence``).
 
-    The PLOVER type is the type head's choice; the ACLED label is the most probable
-    one that ``compatible`` allows for that type (an ASSAULT that occurred is always
-    some ACLED event; a CONSULT never is).  Plans, threats, warnings, denials and
-    speculation are not ACLED events.
+    PLOVER type, mode and ACLED label are decoded together: the (type|mode, ACLED) pair
+    that maximises P(type) * P(mode | type) * P(ACLED) * P(ACLED | type|mode)^w among
+    the pairs ``compatible`` allows (an ASSAULT that occurred is always some ACLED event;
+    a CONSULT never is; plans, threats, warnings, denials and speculation are not ACLED
+    events).  ``cooc`` is log P(ACLED | type|mode) counted on the training split, ``w``
+    (``cooc_weight``) chosen on the dev split (``model.json``).
     """
     rel = list(labels["relevance"])
     p_rel = float(p["relevance"][rel.index(RELEVANT)])
@@ -324,13 +351,14 @@ def decide(
     if status is None:
         status = st[int(np.argmax(p["status"]))]  # type: ignore[assignment]
     assert status is not None
-    happened = status in ("occurred", "attempted", "foiled")
-    types, acleds = list(labels["plover"]), list(labels["acled"])
-    type_p = p["plover"].copy()
+    types, acleds, modes = list(labels["plover"]), list(labels["acled"]), list(labels["mode"])
+    type_p = p["plover"].astype(np.float64)
     if lexicon_type in types and lexicon_weight != 1.0:
         # the trigger's own sense in the lexicon, as a prior (weight chosen by measurement)
         type_p[types.index(lexicon_type)] *= lexicon_weight
-    ti = int(np.argmax(type_p))
+    scores = _pair_scores(p, types, acleds, modes, compatible, status, type_p, cooc, cooc_weight)
+    best_by_type = scores.max(axis=(1, 2))
+    ti = int(np.argmax(best_by_type))
     p_type = float(p["plover"][ti])
     verbal = compatible.get("!lexicon_decides", frozenset())
     if lexicon_type in verbal and types[ti] in verbal and lexicon_type in types:
@@ -338,24 +366,10 @@ def decide(
         # ("agreed to withdraw" is AGREE); the coder decides that it is one of them
         ti = types.index(lexicon_type)
         p_type = float(sum(p["plover"][i] for i, t in enumerate(types) if t in verbal))
-    allowed = compatible.get(types[ti] if happened else "", frozenset({NO_ACLED}))
-    if status == "occurred" and types[ti] in compatible.get("!required", frozenset()):
-        allowed = allowed - {NO_ACLED}
-    # an attack that happened is not "Disrupted weapons use" (a police seizure of arms is)
-    attack_occurred = status == "occurred" and types[ti] == "ASSAULT"
-    barred = compatible.get("!not_occurred", frozenset()) if attack_occurred else frozenset()
-    fits = [
-        i
-        for i, a in enumerate(acleds)
-        if (a in allowed or a.split("|", 1)[0] in allowed) and a not in barred
-    ]
-    ai = max(fits, key=lambda i: float(p["acled"][i])) if fits else acleds.index(NO_ACLED)
-    plover, acled = types[ti], acleds[ai]
-    modes = list(labels["mode"])
-    own = [i for i, m in enumerate(modes) if m.split("|", 1)[0] == plover]
-    mode = (
-        modes[max(own, key=lambda i: float(p["mode"][i]))].split("|", 1)[1] or None if own else None
-    )
+    mi, ai = np.unravel_index(int(np.argmax(scores[ti])), scores[ti].shape)
+    plover, acled = types[ti], acleds[int(ai)]
+    row = _type_modes(types, modes)[ti]
+    mode = modes[row[int(mi)]].split("|", 1)[1] or None if row and int(mi) < len(row) else None
     a_type, a_sub = acled.split("|", 1) if acled != NO_ACLED else (None, None)
     specific = [float(p["acled"][i]) for i, a in enumerate(acleds) if a != NO_ACLED]
     return Coding(
@@ -371,6 +385,74 @@ def decide(
         specificity=max(specific) if specific and acled != NO_ACLED else 0.0,
         p_type=p_type,
     )
+
+
+def _type_modes(types: Sequence[str], modes: Sequence[str]) -> list[list[int]]:
+    """For each PLOVER type, the indexes of its ``TYPE|mode`` labels in the mode head."""
+    out: list[list[int]] = [[] for _ in types]
+    pos = {t: i for i, t in enumerate(types)}
+    for j, m in enumerate(modes):
+        t = m.split("|", 1)[0]
+        if t in pos:
+            out[pos[t]].append(j)
+    return out
+
+
+def _allowed(
+    t: str, acleds: Sequence[str], compatible: Mapping[str, frozenset[str]], status: Status
+) -> npt.NDArray[np.bool_]:
+    """Which ACLED labels a type ``t`` with this status may take."""
+    happened = status in ("occurred", "attempted", "foiled")
+    allowed = compatible.get(t if happened else "", frozenset({NO_ACLED}))
+    if status == "occurred" and t in compatible.get("!required", frozenset()):
+        allowed = allowed - {NO_ACLED}
+    # an attack that happened is not "Disrupted weapons use" (a police seizure of arms is)
+    attack_occurred = status == "occurred" and t == "ASSAULT"
+    barred = compatible.get("!not_occurred", frozenset()) if attack_occurred else frozenset()
+    ok = np.array(
+        [(a in allowed or a.split("|", 1)[0] in allowed) and a not in barred for a in acleds]
+    )
+    if not ok.any():
+        ok = np.array([a == NO_ACLED for a in acleds])
+    return ok
+
+
+def _pair_scores(
+    p: dict[str, Matrix],
+    types: Sequence[str],
+    acleds: Sequence[str],
+    modes: Sequence[str],
+    compatible: Mapping[str, frozenset[str]],
+    status: Status,
+    type_p: npt.NDArray[np.float64],
+    cooc: Matrix | None,
+    cooc_weight: float,
+) -> npt.NDArray[np.float64]:
+    """log score of every (type, mode slot, ACLED label); -inf where not allowed.
+
+    Shape (types, most modes of one type, ACLED labels); a type whose mode head has no
+    label gets one slot with mode null.
+    """
+    tiny = 1e-9
+    rows = _type_modes(types, modes)
+    width = max(1, *(len(r) for r in rows))
+    out = np.full((len(types), width, len(acleds)), -np.inf)
+    log_acled = np.log(p["acled"].astype(np.float64) + tiny)
+    p_mode = p["mode"].astype(np.float64)
+    for ti, t in enumerate(types):
+        ok = _allowed(t, acleds, compatible, status)
+        base = np.log(type_p[ti] + tiny) + log_acled
+        if not rows[ti]:
+            out[ti, 0] = np.where(ok, base, -np.inf)
+            continue
+        own = p_mode[rows[ti]]
+        own = own / max(float(own.sum()), tiny)
+        for k, j in enumerate(rows[ti]):
+            s = base + np.log(own[k] + tiny)
+            if cooc is not None and cooc_weight:
+                s = s + cooc_weight * cooc[j].astype(np.float64)
+            out[ti, k] = np.where(ok, s, -np.inf)
+    return out
 
 
 def _logit(p: float) -> float:

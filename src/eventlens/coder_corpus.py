@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,8 @@ from typing import Any
 import yaml
 
 from eventlens.coder import NO_ACLED, RELEVANT, Candidate
+
+log = logging.getLogger(__name__)
 
 _SENT = re.compile(r"([.!?][\"'”’)]*)\s+(?=[\"'“‘(]?[A-Z0-9])")
 
@@ -187,3 +191,57 @@ def load_corpus(files: Sequence[Path], weak: bool = False) -> tuple[list[Record]
                 )
             )
     return out, bad
+
+
+ALIGN_STAGES = ("eventlens.clean.v1", "eventlens.nlp.v1", "eventlens.geo.v1", "eventlens.events.v1")
+
+
+def align_triggers(records: list[Record], cache: Path) -> list[Record]:
+    """Each record's trigger as the run-time lexicon would mark it.
+
+    Writers mark phrases ("threatened to blow up the pipeline", "would shell the
+    airport"); at run time a candidate's trigger is the lexicon's word ("blow up",
+    "shell").  The record takes the lexicon trigger inside its phrase (of its own PLOVER
+    type where there is one, else the last), so the coder learns from what it will see;
+    a record whose phrase holds no lexicon trigger keeps its phrase.
+    """
+    from eventlens.model import Article
+    from eventlens.pipeline import Pipeline
+    from eventlens.settings import Settings
+
+    done: dict[str, list[list[Any]]] = {}
+    if cache.is_file():
+        done = json.loads(cache.read_text(encoding="utf-8"))
+    todo = sorted({r.cand.sentence for r in records} - set(done))
+    if todo:
+        t0 = time.time()
+        pipe = Pipeline(Settings(pipeline=ALIGN_STAGES, check_language=False))
+        for sent in todo:
+            try:
+                doc = pipe(Article(id="a", content=sent, origin="corpus"))
+            except Exception:  # a passage the pipeline rejects keeps its phrase
+                done[sent] = []
+                continue
+            off = len(sent) - len(sent.lstrip())  # clean text is stripped
+            done[sent] = [
+                [e.trigger[0] + off, e.trigger[1] + off, e.event_type]
+                for e in doc.events
+                if e.trigger and doc.text == sent.strip()
+            ]
+        log.info("marked lexicon triggers in %d sentences in %.0f s", len(todo), time.time() - t0)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(done), encoding="utf-8")
+    out: list[Record] = []
+    moved = 0
+    for r in records:
+        c = r.cand
+        inside = [t for t in done.get(c.sentence, []) if c.start <= t[0] and t[1] <= c.end]
+        if not inside or (c.end - c.start) == (inside[0][1] - inside[0][0]):
+            out.append(r)
+            continue
+        own = [t for t in inside if t[2] == r.labels["plover"]]
+        t0_, t1_, _ = (own or inside)[-1]
+        out.append(replace(r, cand=replace(c, start=t0_, end=t1_)))
+        moved += 1
+    log.info("%d of %d triggers narrowed to the lexicon's word", moved, len(records))
+    return out

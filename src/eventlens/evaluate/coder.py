@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from eventlens.coder import NO_ACLED, RELEVANT, CoderModel, Coding
-from eventlens.coder_corpus import Record, load_corpus, split_of
+from eventlens.coder_corpus import Record, align_triggers, load_corpus, split_of
 from eventlens.errors import UsageError
+from eventlens.settings import default_cache_dir
 
 DEFAULT_CORPUS = Path("data/coder/corpus")
 
@@ -108,6 +109,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 
+def split_records(records: Sequence[Record], split: str = "test") -> list[Record]:
+    """The records of one split, each with its trigger as the run-time lexicon marks it
+    (as ``scripts/train_coder.py`` trains and scores them; cached in the cache folder)."""
+    chosen = [r for r in records if split_of(r.group) == split]
+    return align_triggers(chosen, default_cache_dir() / "coder-triggers.json")
+
+
 def run(args: argparse.Namespace) -> int:
     files = sorted(Path(args.corpus).glob("*.jsonl"))
     if not files:
@@ -115,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
             f"{args.corpus}: no corpus files (*.jsonl); run from a source checkout or pass --corpus"
         )
     records, bad = load_corpus(files)
-    chosen = [r for r in records if split_of(r.group) == args.split]
+    chosen = split_records(records, args.split)
     model = CoderModel.load()
     codings = model.code([r.cand for r in chosen])
     figs = score(chosen, codings)
