@@ -223,6 +223,7 @@ def decisions(
     n: int,
     cooc: Matrix | None = None,
     cooc_weight: float = 0.0,
+    joint_type: bool = False,
 ) -> list[dict[str, Any]]:
     """The coder's own decision rule (:func:`eventlens.coder.decide`) on the probabilities."""
     compat = load_compatibility()
@@ -235,6 +236,7 @@ def decisions(
             compat,
             cooc=cooc,
             cooc_weight=cooc_weight,
+            joint_type=joint_type,
         )
         out.append(
             {
@@ -373,6 +375,7 @@ def export(
     calib: list[float],
     meta: dict[str, Any],
     out: Path,
+    type_probability: str = "head",
 ) -> None:
     arrays: dict[str, Any] = {}
     labels: dict[str, list[str]] = {}
@@ -401,6 +404,7 @@ def export(
         "features": {"dense": list(fs.dense), "hash_dims": dims, "window_chars": chars},
         "calibration": {
             "method": "platt on (logit p_relevant, log p_type), fit on dev",
+            "type_probability": type_probability,
             "coef": calib,
         },
         **meta,
@@ -448,6 +452,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="HEAD:POWER,...",
         help="heads trained with label weights (largest label count / count)^POWER "
         "(chosen by measurement, see README)",
+    )
+    ap.add_argument(
+        "--type-probability",
+        choices=("head", "joint"),
+        default="head",
+        help="P(type) calibrated into confidence: the type head's, or the chosen type's share "
+        "of the joint decoding (measured, see README)",
     )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="  %(message)s")
@@ -510,7 +521,8 @@ def main(argv: list[str] | None = None) -> int:
         pr = {n: predict(heads, xs[n]) for n in ("dev", "test")}
         cooc = cooccurrence(heads, recs["train"])
         w = choose_cooc_weight(pr["dev"], recs["dev"], cooc)
-        dec = {n: decisions(pr[n], len(recs[n]), cooc, w) for n in ("dev", "test")}
+        joint = args.type_probability == "joint"
+        dec = {n: decisions(pr[n], len(recs[n]), cooc, w, joint) for n in ("dev", "test")}
         coef, _, _ = calibrate(dec["dev"], recs["dev"])
         res: dict[str, Any] = {
             "C": cs,
@@ -574,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
             calib,
             meta,
             args.out,
+            args.type_probability,
         )
         size = sum((args.out / f).stat().st_size for f in ("model.npz", "model.json"))
         print(f"wrote {args.out}/model.npz and model.json ({size / 1e6:.1f} MB)")

@@ -202,6 +202,7 @@ class CoderModel:
         self.lexicon_weight = float(meta.get("lexicon_type_weight", 1.0))
         self.cooc = cooc
         self.cooc_weight = float(meta.get("decoding", {}).get("cooc_weight", 0.0))
+        self.joint_type = meta["calibration"].get("type_probability", "head") == "joint"
 
     @classmethod
     def load(cls, folder: Path | None = None, encoder: Encoder | None = None) -> CoderModel:
@@ -320,6 +321,7 @@ class CoderModel:
             self.lexicon_weight,
             self.cooc,
             self.cooc_weight,
+            self.joint_type,
         )
         return replace(c, confidence=self.calibrated(c.p_relevant, c.p_type))
 
@@ -333,6 +335,7 @@ def decide(
     lexicon_weight: float = 1.0,
     cooc: Matrix | None = None,
     cooc_weight: float = 0.0,
+    joint_type: bool = False,
 ) -> Coding:
     """One candidate's coding from its head probabilities (uncalibrated ``confidence``).
 
@@ -341,7 +344,9 @@ def decide(
     the pairs ``compatible`` allows (an ASSAULT that occurred is always some ACLED event;
     a CONSULT never is; plans, threats, warnings, denials and speculation are not ACLED
     events).  ``cooc`` is log P(ACLED | type|mode) counted on the training split, ``w``
-    (``cooc_weight``) chosen on the dev split (``model.json``).
+    (``cooc_weight``) chosen on the dev split (``model.json``).  ``p_type`` (calibrated
+    into ``confidence``) is the type head's probability of the chosen type, or with
+    ``joint_type`` the chosen type's share of the joint decoding's mass.
     """
     rel = list(labels["relevance"])
     p_rel = float(p["relevance"][rel.index(RELEVANT)])
@@ -359,13 +364,18 @@ def decide(
     scores = _pair_scores(p, types, acleds, modes, compatible, status, type_p, cooc, cooc_weight)
     best_by_type = scores.max(axis=(1, 2))
     ti = int(np.argmax(best_by_type))
-    p_type = float(p["plover"][ti])
+    if joint_type:
+        mass = np.exp(scores - float(best_by_type.max())).sum(axis=(1, 2))
+        type_share = mass / max(float(mass.sum()), 1e-12)
+    else:
+        type_share = p["plover"].astype(np.float64)
+    p_type = float(type_share[ti])
     verbal = compatible.get("!lexicon_decides", frozenset())
     if lexicon_type in verbal and types[ti] in verbal and lexicon_type in types:
         # between verbal and cooperative types the lexicon's PLOVER conventions decide
         # ("agreed to withdraw" is AGREE); the coder decides that it is one of them
         ti = types.index(lexicon_type)
-        p_type = float(sum(p["plover"][i] for i, t in enumerate(types) if t in verbal))
+        p_type = float(sum(type_share[i] for i, t in enumerate(types) if t in verbal))
     mi, ai = np.unravel_index(int(np.argmax(scores[ti])), scores[ti].shape)
     plover, acled = types[ti], acleds[int(ai)]
     row = _type_modes(types, modes)[ti]
