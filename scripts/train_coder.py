@@ -103,7 +103,13 @@ VARIANTS = {
 
 
 def features(
-    recs: Sequence[Record], fs: FeatureSet, encoder: Encoder, cache: Path, dims: int, chars: int
+    recs: Sequence[Record],
+    fs: FeatureSet,
+    encoder: Encoder,
+    cache: Path,
+    dims: int,
+    chars: int,
+    directional: bool = False,
 ) -> sp.csr_matrix:
     blocks: list[Any] = []
     for b in fs.dense:
@@ -118,7 +124,7 @@ def features(
         rows, cols, vals = [], [], []
         for i, r in enumerate(recs):
             idx, val = sparse_features(
-                sparse_tokens(r.cand.sentence, r.cand.start, r.cand.end, chars), dims
+                sparse_tokens(r.cand.sentence, r.cand.start, r.cand.end, chars, directional), dims
             )
             rows += [i] * len(idx)
             cols += idx.tolist()
@@ -372,6 +378,7 @@ def export(
     fs: FeatureSet,
     dims: int,
     chars: int,
+    directional: bool,
     calib: list[float],
     meta: dict[str, Any],
     out: Path,
@@ -401,7 +408,12 @@ def export(
     meta = {
         "format": FORMAT,
         "heads": labels,
-        "features": {"dense": list(fs.dense), "hash_dims": dims, "window_chars": chars},
+        "features": {
+            "dense": list(fs.dense),
+            "hash_dims": dims,
+            "window_chars": chars,
+            "directional": directional,
+        },
         "calibration": {
             "method": "platt on (logit p_relevant, log p_type), fit on dev",
             "type_probability": type_probability,
@@ -438,6 +450,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dims", type=int, default=1 << 14)
     ap.add_argument("--window-chars", type=int, default=70)
     ap.add_argument(
+        "--directional",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="add the words before and after the trigger as two bags (measured, see README)",
+    )
+    ap.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "eventlens" / "coder-embeddings.npz"
     )
     ap.add_argument(
@@ -456,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--type-probability",
         choices=("head", "joint"),
-        default="head",
+        default="joint",
         help="P(type) calibrated into confidence: the type head's, or the chosen type's share "
         "of the joint decoding (measured, see README)",
     )
@@ -514,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.time()
         print(f"feature set {v}:")
         xs = {
-            n: features(rs, fs, encoder, args.cache, args.dims, args.window_chars)
+            n: features(rs, fs, encoder, args.cache, args.dims, args.window_chars, args.directional)
             for n, rs in recs.items()
         }
         heads, cs = train_heads(xs, recs, (2.0, 8.0, 32.0, 128.0), balanced)
@@ -583,6 +601,7 @@ def main(argv: list[str] | None = None) -> int:
             VARIANTS[args.variant],
             args.dims,
             args.window_chars,
+            args.directional,
             calib,
             meta,
             args.out,

@@ -211,7 +211,7 @@ def test_pipeline_on_plover_gold(pipeline_report: PloverReport) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="regression with the learned coder (issue 10, not resolved): PLOVER GSR accuracy "
-    "0.59 against the floor 0.63 (the coder cuts or retypes verbal and cooperative events); "
+    "0.587 against the floor 0.63 (the coder cuts or retypes verbal and cooperative events); "
     "the floor stays in eval_baseline.json",
 )
 def test_pipeline_meets_the_plover_floor(pipeline_report: PloverReport) -> None:

@@ -41,18 +41,12 @@ def test_accidents_are_not_assaults(pipeline: Pipeline, text: str) -> None:
         ("Soldiers detained two journalists near Goma.", "COERCE", "arrest", "arrested", 2),
         ("Police arrested a protest leader in Lagos.", "COERCE", "arrest", "arrested", 1),
         ("Gunmen killed 12 villagers in Borno.", "ASSAULT", None, "killed", 12),
-        pytest.param(
+        (
             "Twelve people were killed when gunmen attacked a bus in Kano.",
             "ASSAULT",
             None,
             "killed",
             12,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="regression (issue 10): the coder's type head reads 'N people were "
-                "killed' as PROTEST/riot since the riot passages with casualty triggers, so that "
-                "mention is cut below confidence 0.5 and its count is lost",
-            ),
         ),
         ("Rebels wounded 7 soldiers near Bunia.", "ASSAULT", None, "injured", 7),
         (

@@ -80,9 +80,9 @@ def _check_party(g: dict[str, Any] | None, a: Any, what: str) -> list[str]:
 
 SEED_REGRESSION = pytest.mark.xfail(
     strict=True,
-    reason="regression with the learned coder (issue 10, not resolved): the arrest of 15 is "
-    "cut below confidence 0.5, the Koran burning is read as an attack, the plot against "
-    "tourists is typed as the arrest that foiled it; see the session note",
+    reason="regression with the learned coder (issue 10, not resolved): the Koran burning is "
+    "coded PROTEST but 'planned' and cut below confidence 0.5; the plot against tourists is "
+    "typed as the arrest that foiled it (COERCE/arrest, foiled); see the session note",
 )
 
 
@@ -163,7 +163,7 @@ def test_the_koran_burning_is_a_protest_without_a_date_of_its_own(
     shared_dir: Path, pipeline: Pipeline
 ) -> None:
     # Until this session the PROTEST found here was "the referral to the judiciary" (a
-    # false event); the Koran burning itself is coded ASSAULT/planned below the cut.
+    # false event); the Koran burning itself is coded PROTEST/planned below the cut.
     text = (shared_dir / f"{SEED}.txt").read_text(encoding="utf-8")
     koran = [
         e

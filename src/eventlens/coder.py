@@ -85,12 +85,21 @@ def _words(text: str) -> list[str]:
     return [_DIGIT.sub("0", w.lower()) for w in _WORD.findall(text)]
 
 
-def sparse_tokens(sentence: str, start: int, end: int, chars: int) -> list[str]:
-    """The hashed-feature strings of a candidate (trigger ``sentence[start:end]``)."""
+def sparse_tokens(
+    sentence: str, start: int, end: int, chars: int, directional: bool = False
+) -> list[str]:
+    """The hashed-feature strings of a candidate (trigger ``sentence[start:end]``).
+
+    ``directional`` adds the sentence's words before the trigger and after it as two
+    separate bags ("planned to ... attack" is not "attack ... was planned").
+    """
     left = _words(sentence[max(0, start - chars) : start])
     right = _words(sentence[end : end + chars])
     trig = _words(sentence[start:end])
     toks = [f"s:{w}" for w in set(_words(sentence))]
+    if directional:
+        toks += [f"L:{w}" for w in set(_words(sentence[:start]))]
+        toks += [f"R:{w}" for w in set(_words(sentence[end:]))]
     win = [*left, *trig, *right]
     toks += [f"w:{w}" for w in set(win)]
     toks += [f"b:{a}_{b}" for a, b in set(pairwise(win))]
@@ -195,6 +204,7 @@ class CoderModel:
         self.encoder = encoder
         self.window_chars = int(meta["features"]["window_chars"])
         self.dims = int(meta["features"]["hash_dims"])
+        self.directional = bool(meta["features"].get("directional", False))
         self.dense_blocks: tuple[str, ...] = tuple(meta["features"]["dense"])
         self.calibration = tuple(float(x) for x in meta["calibration"]["coef"])
         self.compatible = load_compatibility()
@@ -276,7 +286,10 @@ class CoderModel:
 
     def sparse(self, cands: Sequence[Candidate]) -> list[tuple[npt.NDArray[np.int64], Matrix]]:
         return [
-            sparse_features(sparse_tokens(c.sentence, c.start, c.end, self.window_chars), self.dims)
+            sparse_features(
+                sparse_tokens(c.sentence, c.start, c.end, self.window_chars, self.directional),
+                self.dims,
+            )
             for c in cands
         ]
 
