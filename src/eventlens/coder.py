@@ -336,7 +336,9 @@ class CoderModel:
             self.cooc_weight,
             self.joint_type,
         )
-        return replace(c, confidence=self.calibrated(c.p_relevant, c.p_type))
+        # kept to the 3 decimals every output shows, so that a filter on confidence and
+        # the value a reader sees agree (0.8996 would show as 0.9 yet fail ">= 0.9")
+        return replace(c, confidence=round(self.calibrated(c.p_relevant, c.p_type), 3))
 
 
 def decide(
