@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 
 from eventlens import extract
-from eventlens.coder import NO_ACLED, RELEVANT, CoderModel, decide, load_compatibility, model_dir
+from eventlens.coder import (
+    NO_ACLED,
+    RELEVANT,
+    CoderModel,
+    decide,
+    load_compatibility,
+    model_dir,
+    sparse_tokens,
+)
 from eventlens.coder_corpus import candidate, load_corpus
 from eventlens.errors import ResourceError
 from eventlens.evaluate.coder import score, split_records
@@ -51,6 +59,59 @@ def test_an_assault_that_occurred_is_always_an_acled_event() -> None:
     )
     c = decide(p, LABELS, load_compatibility())
     assert (c.plover, c.acled_type, c.acled_sub) == ("ASSAULT", "Battles", "Armed clash")
+
+
+def test_type_mode_and_acled_are_decoded_together() -> None:
+    # The type head leans to PROTEST, but the ACLED head is sure of an armed clash, which
+    # only an ASSAULT may carry: the pair (ASSAULT|firearms, Armed clash) wins.
+    p = _probs(
+        LABELS,
+        {
+            "relevance": {RELEVANT: 0.9},
+            "plover": {"PROTEST": 0.55, "ASSAULT": 0.45},
+            "mode": {"ASSAULT|firearms": 0.5, "PROTEST|demo": 0.5},
+            "status": {"occurred": 0.9},
+            "acled": {"Battles|Armed clash": 0.95},
+        },
+    )
+    compat = load_compatibility()
+    c = decide(p, LABELS, compat)
+    assert (c.plover, c.mode, c.acled_sub) == ("ASSAULT", "firearms", "Armed clash")
+    # the type head's own probability of ASSAULT, or its share of the joint mass
+    assert c.p_type == pytest.approx(float(p["plover"][0]), rel=1e-4)
+    joint = decide(p, LABELS, compat, joint_type=True)
+    assert joint.plover == "ASSAULT" and joint.p_type > 0.9
+
+
+def test_the_cooccurrence_prior_can_decide_the_acled_label() -> None:
+    p = _probs(
+        LABELS,
+        {
+            "relevance": {RELEVANT: 0.9},
+            "plover": {"PROTEST": 0.9},
+            "mode": {"PROTEST|demo": 0.9},
+            "status": {"occurred": 0.9},
+            "acled": {NO_ACLED: 0.5, "Protests|Peaceful protest": 0.45},
+        },
+    )
+    compat = load_compatibility()
+    assert decide(p, LABELS, compat).acled_sub is None
+    # in training, PROTEST|demo was nearly always a peaceful protest
+    cooc = np.full((len(LABELS["mode"]), len(LABELS["acled"])), np.log(0.01), dtype=np.float32)
+    cooc[
+        LABELS["mode"].index("PROTEST|demo"), LABELS["acled"].index("Protests|Peaceful protest")
+    ] = np.log(0.98)
+    c = decide(p, LABELS, compat, cooc=cooc, cooc_weight=0.3)
+    assert c.acled_sub == "Peaceful protest"
+
+
+def test_directional_features_tell_before_from_after() -> None:
+    s = "Rebels planned to attack the base, officials said."
+    i = s.index("attack")
+    plain = sparse_tokens(s, i, i + 6, 70)
+    both = sparse_tokens(s, i, i + 6, 70, directional=True)
+    assert set(plain) < set(both)
+    assert "L:planned" in both and "R:officials" in both and "R:planned" not in both
 
 
 def test_a_planned_event_has_no_acled_columns_and_a_consult_never_does() -> None:
