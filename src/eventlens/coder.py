@@ -376,7 +376,8 @@ def decide(
     if lexicon_type in types and lexicon_weight != 1.0:
         # the trigger's own sense in the lexicon, as a prior (weight chosen by measurement)
         type_p[types.index(lexicon_type)] *= lexicon_weight
-    scores = _pair_scores(p, types, acleds, modes, compatible, status, type_p, cooc, cooc_weight)
+    rows = _type_modes(types, modes)
+    scores = _pair_scores(p, rows, acleds, types, compatible, status, type_p, cooc, cooc_weight)
     best_by_type = scores.max(axis=(1, 2))
     ti = int(np.argmax(best_by_type))
     if joint_type:
@@ -393,7 +394,7 @@ def decide(
         p_type = float(sum(type_share[i] for i, t in enumerate(types) if t in verbal))
     mi, ai = np.unravel_index(int(np.argmax(scores[ti])), scores[ti].shape)
     plover, acled = types[ti], acleds[int(ai)]
-    row = _type_modes(types, modes)[ti]
+    row = rows[ti]
     mode = modes[row[int(mi)]].split("|", 1)[1] or None if row and int(mi) < len(row) else None
     a_type, a_sub = acled.split("|", 1) if acled != NO_ACLED else (None, None)
     specific = [float(p["acled"][i]) for i, a in enumerate(acleds) if a != NO_ACLED]
@@ -444,9 +445,9 @@ def _allowed(
 
 def _pair_scores(
     p: dict[str, Matrix],
-    types: Sequence[str],
+    rows: Sequence[Sequence[int]],
     acleds: Sequence[str],
-    modes: Sequence[str],
+    types: Sequence[str],
     compatible: Mapping[str, frozenset[str]],
     status: Status,
     type_p: npt.NDArray[np.float64],
@@ -455,11 +456,11 @@ def _pair_scores(
 ) -> npt.NDArray[np.float64]:
     """log score of every (type, mode slot, ACLED label); -inf where not allowed.
 
-    Shape (types, most modes of one type, ACLED labels); a type whose mode head has no
-    label gets one slot with mode null.
+    ``rows``: each type's indexes in the mode head (:func:`_type_modes`). Shape (types,
+    most modes of one type, ACLED labels); a type whose mode head has no label gets one
+    slot with mode null.
     """
     tiny = 1e-9
-    rows = _type_modes(types, modes)
     width = max(1, *(len(r) for r in rows))
     out = np.full((len(types), width, len(acleds)), -np.inf)
     log_acled = np.log(p["acled"].astype(np.float64) + tiny)
