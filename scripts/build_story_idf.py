@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/build_story_idf.py [--shared ../shared]
 
-Counts, for every content word (as :func:`eventlens.dedup.terms` sees it), in
+Counts, for every content word (as :func:`eventlens.stories.clustering.terms` sees it), in
 how many documents of two general news corpora it occurs:
 
 - the NGEC synthetic news stories (``train/ngec-synthetic``: 4,500 texts
@@ -25,7 +25,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from eventlens.dedup import terms
+from eventlens.stories.clustering import terms
 
 ROOT = Path(__file__).resolve().parent.parent
 

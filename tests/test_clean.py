@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from eventlens.clean import Cleaner, clean_text, extract_html, make_cleaner
 from eventlens.errors import InputError, SkippedDocument
 from eventlens.inputs import read_articles
 from eventlens.langid import LanguageDetector
 from eventlens.model import Article, Document
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
+from eventlens.stages.clean import Cleaner, clean_text, extract_html, make_cleaner
 
 FIXTURES = Path(__file__).parent / "fixtures" / "inputs"
 SEED = "seed/000_9c2b090c7ed604d2.txt"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from eventlens.clean import HTML_CHARS_PER_TEXT_CHAR, MAX_DEPTH, extract_html, nesting_depth
 from eventlens.inputs import read_articles
 from eventlens.model import Article
 from eventlens.pipeline import Pipeline
 from eventlens.settings import Settings
+from eventlens.stages.clean import HTML_CHARS_PER_TEXT_CHAR, MAX_DEPTH, extract_html, nesting_depth
 
 STORY = (
     "Gunmen on motorcycles attacked an army post near the central Malian town of Mopti on "

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from eventlens.dateline import find_dateline
-from eventlens.dates import resolve_expression
 from eventlens.model import Article, EventDate
 from eventlens.pipeline import Pipeline
 from eventlens.settings import DEFAULT_PIPELINE, Settings
+from eventlens.stages.dates import resolve_expression
 
 PUB = date(2024, 3, 5)  # a Tuesday
 

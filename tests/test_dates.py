@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from eventlens import extract
-from eventlens.dates import resolve_expression
 from eventlens.model import EventDate
 from eventlens.pipeline import Pipeline
+from eventlens.stages.dates import resolve_expression
 
 PUB = date(2023, 2, 6)  # a Monday
 

@@ -9,19 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from eventlens.dedup import (
-    DEFAULT_PARAMS,
-    Report,
-    StoryClusterer,
-    actor_similarity,
-    compare,
-    date_range,
-    date_similarity,
-    event_words,
-    pairwise_scores,
-    summarize,
-    text_similarity,
-)
 from eventlens.evaluate.dedup import (
     FLOOR_F1,
     LabelledReport,
@@ -34,6 +21,19 @@ from eventlens.evaluate.dedup import (
 )
 from eventlens.model import Article, EventDate
 from eventlens.store import Filter, Store
+from eventlens.stories.clustering import (
+    DEFAULT_PARAMS,
+    Report,
+    StoryClusterer,
+    actor_similarity,
+    compare,
+    date_range,
+    date_similarity,
+    event_words,
+    pairwise_scores,
+    summarize,
+    text_similarity,
+)
 
 
 @pytest.fixture(scope="module")

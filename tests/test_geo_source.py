@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from eventlens.geo.component import GeoStage, load_cctlds, url_country
 from eventlens.model import Article
 from eventlens.pipeline import Pipeline
 from eventlens.settings import Settings
+from eventlens.stages.geo import GeoStage, load_cctlds, url_country
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventlens.lexicon import Ontology
+from eventlens.knowledge.lexicon import Ontology
 
 
 @pytest.fixture(scope="module")

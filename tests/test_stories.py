@@ -15,7 +15,11 @@ from typing import Any
 
 import pytest
 
-from eventlens.dedup import (
+from eventlens.evaluate.dedup import make_actor, make_event, make_place
+from eventlens.evaluate.stories import detokenise, read_document, score_documents
+from eventlens.model import Article
+from eventlens.store import Filter, Store
+from eventlens.stories.clustering import (
     DEFAULT_PARAMS,
     Report,
     StoryClusterer,
@@ -24,10 +28,6 @@ from eventlens.dedup import (
     cosine,
     is_generic,
 )
-from eventlens.evaluate.dedup import make_actor, make_event, make_place
-from eventlens.evaluate.stories import detokenise, read_document, score_documents
-from eventlens.model import Article
-from eventlens.store import Filter, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding="utf-8"))

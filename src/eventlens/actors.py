@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from eventlens.dateline import find_dateline
-from eventlens.lexicon import load_yaml
+from eventlens.knowledge.lexicon import load_yaml
 from eventlens.model import Actor, Document
 from eventlens.syntax import Token, char_span, phrase_tokens
 

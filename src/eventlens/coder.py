@@ -1,6 +1,6 @@
 """The learned event coder: what each candidate event is.
 
-The trigger lexicon (:mod:`eventlens.events`) finds where an event may be mentioned and
+The trigger lexicon (:mod:`eventlens.stages.events`) finds where an event may be mentioned and
 its roles; this stage decides, for every candidate, whether it is an event of interest
 at all (and why not), its PLOVER type and mode, its status, and its ACLED event and
 sub-event type, with a calibrated ``confidence``: the probability that the event is
@@ -29,22 +29,17 @@ import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from eventlens.encoder import DIM, Encoder
 from eventlens.errors import ResourceError
-from eventlens.model import Document, Event, Status
-
-if TYPE_CHECKING:
-    from eventlens.pipeline import Resources
-    from eventlens.settings import Settings
+from eventlens.model import Status
 
 log = logging.getLogger(__name__)
 
@@ -486,57 +481,6 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1 - p)))
 
 
-# ----------------------------------------------------------------------------- stage
-
-
-class Coder:
-    """Pipeline stage: codes every candidate event; drops the ones that are not events."""
-
-    name = "eventlens.code.v1"
-    requires: tuple[str, ...] = ("events",)
-    provides: tuple[str, ...] = ("coded",)
-
-    def __init__(self, settings: Settings, resources: Resources) -> None:
-        self.settings = settings
-        self.resources = resources
-
-    @cached_property
-    def model(self) -> CoderModel:
-        return self.resources.coder
-
-    def warm_up(self) -> None:
-        self.model.encoder.warm_up()
-
-    def __call__(self, doc: Document) -> Document:
-        if not doc.events:
-            return doc
-        cands = [_candidate(doc, ev) for ev in doc.events]
-        codings = self.model.code(
-            cands, [ev.status for ev in doc.events], [ev.event_type for ev in doc.events]
-        )
-        kept: list[Event] = []
-        dropped: list[tuple[Event, str]] = list(doc.dropped)
-        for ev, c in zip(doc.events, codings, strict=True):
-            coded = apply_coding(ev, c)
-            if c.relevant:
-                kept.append(coded)
-            else:
-                dropped.append(
-                    (coded, f"not an event of interest: {c.not_event} (p={1 - c.p_relevant:.2f})")
-                )
-        return replace(doc, events=tuple(kept), dropped=tuple(dropped))
-
-
-def _candidate(doc: Document, ev: Event) -> Candidate:
-    sent = doc.sentences[ev.evidence.sentence] if doc.sentences else None
-    if sent is None:
-        return Candidate(ev.evidence.text, 0, len(ev.evidence.text))
-    t0, t1 = ev.trigger or (ev.evidence.start, ev.evidence.end)
-    start = min(max(t0 - sent.start, 0), len(sent.text))
-    end = min(max(t1 - sent.start, start), len(sent.text))
-    return Candidate(sent.text, start, end)
-
-
 def rule_status(rule: Status, policy: str) -> Status | None:
     """The status rules' answer where the policy trusts them, else None (the coder decides).
 
@@ -548,22 +492,3 @@ def rule_status(rule: Status, policy: str) -> Status | None:
     if policy.startswith("rules:") and rule in policy.removeprefix("rules:").split(","):
         return rule
     return None
-
-
-def apply_coding(ev: Event, c: Coding) -> Event:
-    """The event with the coder's type, mode, status, ACLED columns and confidence."""
-    return replace(
-        ev,
-        event_type=c.plover,
-        mode=c.mode,
-        status=c.status,
-        acled_event_type=c.acled_type,
-        acled_sub_event_type=c.acled_sub,
-        confidence=c.confidence,
-        coded=True,
-        specificity=c.specificity,
-    )
-
-
-def make_coder(settings: Settings, resources: Resources) -> Coder:
-    return Coder(settings, resources)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from eventlens.lexicon import load_yaml
+from eventlens.knowledge.lexicon import load_yaml
 from eventlens.syntax import Token
 
 _DIGITS = re.compile(r"^\d{1,3}(?:[,.\u202f ]\d{3})+$|^\d+(?:\.\d+)?$")

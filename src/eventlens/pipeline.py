@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from eventlens.coder import CoderModel
     from eventlens.geo.gazetteer import Gazetteer
     from eventlens.geo.geoparser import Geoparser
-    from eventlens.lexicon import Lexicon
+    from eventlens.knowledge import Knowledge
+    from eventlens.knowledge.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +74,14 @@ class Resources:
         return Gazetteer.open(self.settings.cache_dir)
 
     @cached_property
-    def lexicon(self) -> Lexicon:
-        from eventlens.lexicon import Lexicon
+    def knowledge(self) -> Knowledge:
+        from eventlens.knowledge import Knowledge
 
-        return Lexicon.load()
+        return Knowledge()
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self.knowledge.lexicon
 
     @cached_property
     def coder(self) -> CoderModel:

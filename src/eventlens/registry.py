@@ -22,15 +22,15 @@ Factory = Callable[["Settings", "Resources"], "Component"]
 
 COMPONENTS: MappingProxyType[str, str] = MappingProxyType(
     {
-        "eventlens.clean.v1": "eventlens.clean:make_cleaner",
-        "eventlens.nlp.v1": "eventlens.nlp:make_nlp",
-        "eventlens.geo.v1": "eventlens.geo.component:make_geo",
-        "eventlens.events.v1": "eventlens.events:make_event_finder",
-        "eventlens.code.v1": "eventlens.coder:make_coder",
-        "eventlens.dates.v1": "eventlens.dates:make_dater",
-        "eventlens.locate.v1": "eventlens.locate:make_locator",
-        "eventlens.merge.v1": "eventlens.merge:make_merger",
-        "eventlens.finalize.v1": "eventlens.finalize:make_finalizer",
+        "eventlens.clean.v1": "eventlens.stages.clean:make_cleaner",
+        "eventlens.nlp.v1": "eventlens.stages.nlp:make_nlp",
+        "eventlens.geo.v1": "eventlens.stages.geo:make_geo",
+        "eventlens.events.v1": "eventlens.stages.events:make_event_finder",
+        "eventlens.code.v1": "eventlens.stages.code:make_coder",
+        "eventlens.dates.v1": "eventlens.stages.dates:make_dater",
+        "eventlens.locate.v1": "eventlens.stages.locate:make_locator",
+        "eventlens.merge.v1": "eventlens.stages.merge:make_merger",
+        "eventlens.finalize.v1": "eventlens.stages.finalize:make_finalizer",
     }
 )
 

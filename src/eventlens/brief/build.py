@@ -21,12 +21,12 @@ from sqlalchemy import ColumnElement, func, select
 
 from eventlens import __version__
 from eventlens.brief.settings import BriefSettings, Call, brief_settings
-from eventlens.dedup import date_range
 from eventlens.errors import UsageError
 from eventlens.formats import GEONAMES_ATTRIBUTION
 from eventlens.store import EventRecord, Filter, StoryRecord
 from eventlens.store.query import EventQuery, StoryQuery
 from eventlens.store.schema import events
+from eventlens.stories.clustering import date_range
 
 log = logging.getLogger(__name__)
 

@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _geoparse(pipeline: Any, article: Article, spans: Spans | None) -> list[Place]:
-    from eventlens.geo.component import GeoStage
+    from eventlens.stages.geo import GeoStage
 
     if spans is None:
         doc = pipeline(article)

@@ -6,7 +6,7 @@ several fictional outlets with realistic variation: paraphrases, reordered
 sentences, a different count, a nearby town or the province, a later
 publication date, a missing actor; and, on purpose, different events in the
 same city on the same day.  Each report becomes one
-:class:`~eventlens.model.Event`; :class:`eventlens.dedup.StoryClusterer`
+:class:`~eventlens.model.Event`; :class:`eventlens.stories.clustering.StoryClusterer`
 (the rules the store applies on ingest) clusters them one at a time, and
 pairwise precision, recall and F1 compare its stories with the labels.
 
@@ -31,15 +31,8 @@ from typing import Any, cast
 
 import yaml
 
-from eventlens.dedup import (
-    DEFAULT_PARAMS,
-    DedupParams,
-    Report,
-    StoryClusterer,
-    pairwise_scores,
-)
 from eventlens.errors import DocumentError, UsageError
-from eventlens.lexicon import Ontology
+from eventlens.knowledge.lexicon import Ontology
 from eventlens.model import (
     Actor,
     Counts,
@@ -52,6 +45,13 @@ from eventlens.model import (
     Place,
     Status,
     stable_id,
+)
+from eventlens.stories.clustering import (
+    DEFAULT_PARAMS,
+    DedupParams,
+    Report,
+    StoryClusterer,
+    pairwise_scores,
 )
 
 FLOOR_F1 = 0.90

@@ -20,7 +20,6 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import make_url
 
-from eventlens.dedup import DEFAULT_PARAMS, DedupParams
 from eventlens.errors import UsageError
 from eventlens.model import Article, Event
 from eventlens.store.bounds import bounded_id, bounded_origin
@@ -41,6 +40,7 @@ from eventlens.store.query import (
 )
 from eventlens.store.schema import articles, events, failures, stories
 from eventlens.store.writer import SaveResult, record_failure, save_article
+from eventlens.stories.clustering import DEFAULT_PARAMS, DedupParams
 
 __all__ = [
     "ArticleRecord",

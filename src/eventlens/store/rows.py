@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, cast
 
-from eventlens.dedup import date_range
 from eventlens.model import (
     Actor,
     Counts,
@@ -24,6 +23,7 @@ from eventlens.model import (
     Place,
     Status,
 )
+from eventlens.stories.clustering import date_range
 
 # Sorts before every real date: events with no date at all.
 NO_DATE = date(1, 1, 1)

@@ -11,7 +11,7 @@ tables; ``tests/test_store.py`` checks that the two agree.
   ``date_end``, ``day``/``week``/``month``, ``sort_date``) serve filters,
   counts and stable paging.
 - ``stories``: clusters of events from different articles that report the
-  same real-world event (:mod:`eventlens.dedup`), with their representative
+  same real-world event (:mod:`eventlens.stories.clustering`), with their representative
   values and, in ``summary``, every conflicting value with its provenance.
 - ``failures``: documents that could not be read, fetched or processed, with
   the reason; removed when the document later succeeds.

@@ -3,7 +3,7 @@
 :func:`save_article` is the only way events enter the store.  In one
 transaction it replaces the article's events (a changed article loses its old
 events and gains the new ones, or nothing happens at all), assigns each new
-event to a story (:mod:`eventlens.dedup`, candidates queried from the store),
+event to a story (:mod:`eventlens.stories.clustering`, candidates queried from the store),
 refreshes every story it touched and clears the article's failures.  A crash
 at any point leaves the article as it was before, or fully written.
 """
@@ -32,7 +32,11 @@ from sqlalchemy import (
     update,
 )
 
-from eventlens.dedup import (
+from eventlens.model import FEATURE_LEVELS, Article, Event, stable_id
+from eventlens.store.bounds import bounded_article, bounded_failure, fit_row
+from eventlens.store.rows import NO_DATE, anchor_day, buckets, event_from_row, event_to_row
+from eventlens.store.schema import articles, events, failures, stories
+from eventlens.stories.clustering import (
     DEFAULT_PARAMS,
     DedupParams,
     Member,
@@ -43,10 +47,6 @@ from eventlens.dedup import (
     report_window,
     summarize,
 )
-from eventlens.model import FEATURE_LEVELS, Article, Event, stable_id
-from eventlens.store.bounds import bounded_article, bounded_failure, fit_row
-from eventlens.store.rows import NO_DATE, anchor_day, buckets, event_from_row, event_to_row
-from eventlens.store.schema import articles, events, failures, stories
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ def _report(row: Any) -> Report:
 def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Member]:
     """Reports already in stories that could be the same event as ``report``.
 
-    The query keeps every report that can pass :func:`eventlens.dedup.compare`'s
+    The query keeps every report that can pass :func:`eventlens.stories.clustering.compare`'s
     gates and few others: same type and status, an overlapping date window
     (or no date to judge by: undated is unknown, not unmatchable), and a
     compatible place — within the farthest distance the report's own
@@ -384,7 +384,7 @@ def refresh_story(conn: Connection, story_id: str, ts: datetime | None = None) -
 
 
 def story_values(s: StorySummary, members: Iterable[Report]) -> dict[str, Any]:
-    from eventlens.dedup import date_range
+    from eventlens.stories.clustering import date_range
 
     rng = date_range(s.date)
     anchor = anchor_day(s.date)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from eventlens.actors import ActorResolver, clean_span
 from eventlens.counts import count_on_noun, is_aggregate, number_words
-from eventlens.lexicon import Lexicon, TriggerSense
+from eventlens.knowledge.lexicon import Lexicon, TriggerSense
 from eventlens.model import Actor, Counts, Document, Event, Evidence, Status, stable_id
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings

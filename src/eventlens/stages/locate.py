@@ -3,7 +3,7 @@ sentence, then in its paragraph, then the article's dateline, then the
 article's main place.
 
 Within a sentence a place belongs to the event whose clause holds it (see
-:mod:`eventlens.scope`); a place another event owns is borrowed only when it
+:mod:`eventlens.stages.scope`); a place another event owns is borrowed only when it
 stands close to the trigger.  A place inside a news organisation's name ("the
 Washington Post") is no place at all; a place used as an actor's adjective
 ("U.S.-led forces", "Lagos police") does not locate the event.  The dateline
@@ -23,8 +23,8 @@ from eventlens.actors import media_words
 from eventlens.dateline import find_dateline
 from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
-from eventlens.scope import by_sentence, owner_of, owners, paragraphs
 from eventlens.settings import Settings
+from eventlens.stages.scope import by_sentence, owner_of, owners, paragraphs
 from eventlens.syntax import Token, token_at
 
 FEATURE_RANK = {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3, None: 4}

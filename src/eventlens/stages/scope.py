@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventlens.lexicon import Lexicon
+from eventlens.knowledge.lexicon import Lexicon
 from eventlens.model import Event
 from eventlens.syntax import Token, heads, token_at
 

@@ -19,11 +19,11 @@ from functools import lru_cache
 from typing import Any
 
 from eventlens.dateline import find_dateline
-from eventlens.lexicon import load_yaml
+from eventlens.knowledge.lexicon import load_yaml
 from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
-from eventlens.scope import by_sentence, owner_of, owners, paragraphs
 from eventlens.settings import Settings
+from eventlens.stages.scope import by_sentence, owner_of, owners, paragraphs
 from eventlens.syntax import NUMBER_WORDS, token_at
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""Stories: the same real-world event reported by many articles, joined."""
