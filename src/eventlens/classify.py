@@ -62,7 +62,6 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -71,6 +70,7 @@ import numpy as np
 import numpy.typing as npt
 
 from eventlens.errors import ResourceError
+from eventlens.knowledge.loader import data_path
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def features(text: str) -> list[str]:
 
 def default_model_dir() -> Path:
     """The folder of the shipped model (package data)."""
-    return Path(str(resources.files("eventlens") / "data" / "classifier"))
+    return data_path("classifier")
 
 
 @dataclass(frozen=True, eq=False)

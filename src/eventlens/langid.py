@@ -14,10 +14,9 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from typing import Any
 
-import yaml
+from eventlens.knowledge.loader import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +33,7 @@ class LanguageConfig:
 
     @classmethod
     def load(cls) -> LanguageConfig:
-        raw: dict[str, Any] = yaml.safe_load(
-            resources.files("eventlens").joinpath("data/language.yaml").read_text("utf-8")
-        )
+        raw: dict[str, Any] = load_yaml("language.yaml")
         return cls(
             min_letters=int(raw["min_letters"]),
             min_probability=float(raw["min_probability"]),

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 
 from eventlens import __version__
-from eventlens.brief.settings import BriefSettings, Call, brief_settings
+from eventlens.brief.settings import BriefSettings, Call
 from eventlens.errors import UsageError
 from eventlens.formats import GEONAMES_ATTRIBUTION
 from eventlens.store import EventRecord, Filter, StoryRecord
@@ -499,7 +499,7 @@ def build_brief(
     progress: Progress | None = None,
 ) -> Brief:
     """The brief for a place and period from a store's queries."""
-    settings = settings or brief_settings()
+    settings = settings or BriefSettings.load()
     say = progress or _no_progress
     n_base = (
         settings.baseline_periods if request.baseline_periods is None else request.baseline_periods

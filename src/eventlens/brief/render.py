@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from eventlens.brief.build import Brief, FigureRow, StatusSection, StoryItem
-from eventlens.brief.settings import BriefSettings, brief_settings
+from eventlens.brief.settings import BriefSettings
 from eventlens.brief.svg import map_svg, timeline_svg
 from eventlens.credits import CREDITS
 from eventlens.formats import strip_controls
@@ -195,10 +195,31 @@ def _story_runs(s: StoryItem, settings: BriefSettings) -> tuple[Run, ...]:
 
 def blocks(brief: Brief, settings: BriefSettings | None = None) -> list[Block]:
     """The brief as blocks, in order."""
-    st = settings or brief_settings()
+    st = settings or BriefSettings.load()
+    cmd = brief.export
+    b = _figure_blocks(brief, cmd)
+    b += _map_blocks(brief, cmd)
+    b += _happened_blocks(brief, st, cmd)
+    b.append(Heading(2, "What did not (yet) happen", "not-happened"))
+    b.append(
+        Para((Text("Foiled and planned attacks, threats and warnings, apart from what occurred:"),))
+    )
+    for sec in brief.not_happened:
+        b.extend(_section(sec, st, cmd))
+
+    b.append(Heading(2, "Sources and credits", "credits"))
+    quoted = _quoted(brief)
+    if quoted:
+        b.append(Para((Text("Articles quoted in this brief:"),)))
+        b.append(Items(tuple(quoted), "sources"))
+    b.append(Para((Text(CREDITS),)))
+    return b
+
+
+def _figure_blocks(brief: Brief, cmd: str) -> list[Block]:
+    """The title, the headline figures, their tables and the spike rule."""
     b: list[Block] = []
     place = clean(brief.place)
-    cmd = brief.export
     b.append(Heading(1, f"Situation brief: {place}, {brief.period}", "top"))
     b.append(
         Para(
@@ -273,7 +294,12 @@ def blocks(brief: Brief, settings: BriefSettings | None = None) -> list[Block]:
                 )
             )
         )
+    return b
 
+
+def _map_blocks(brief: Brief, cmd: str) -> list[Block]:
+    """The map and the timeline, with their captions."""
+    b: list[Block] = []
     b.append(Heading(2, "Map and timeline", "map"))
     b.append(
         Figure(
@@ -294,7 +320,12 @@ def blocks(brief: Brief, settings: BriefSettings | None = None) -> list[Block]:
             (Text("Events of the period by day and status. "), Cite((), 0, cmd)),
         )
     )
+    return b
 
+
+def _happened_blocks(brief: Brief, st: BriefSettings, cmd: str) -> list[Block]:
+    """The top stories of what happened."""
+    b: list[Block] = []
     b.append(Heading(2, "What happened: top stories", "happened"))
     happened = " or ".join(st.happened)
     if brief.happened:
@@ -315,20 +346,6 @@ def blocks(brief: Brief, settings: BriefSettings | None = None) -> list[Block]:
         b.append(
             Para((Text(f"No story whose status is {happened} in the period. "), Cite((), 0, cmd)))
         )
-
-    b.append(Heading(2, "What did not (yet) happen", "not-happened"))
-    b.append(
-        Para((Text("Foiled and planned attacks, threats and warnings, apart from what occurred:"),))
-    )
-    for sec in brief.not_happened:
-        b.extend(_section(sec, st, cmd))
-
-    b.append(Heading(2, "Sources and credits", "credits"))
-    quoted = _quoted(brief)
-    if quoted:
-        b.append(Para((Text("Articles quoted in this brief:"),)))
-        b.append(Items(tuple(quoted), "sources"))
-    b.append(Para((Text(CREDITS),)))
     return b
 
 

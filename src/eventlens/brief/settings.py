@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
 from eventlens.errors import ResourceError, UsageError
+from eventlens.knowledge.loader import load_yaml
 
 Call = Literal["spike", "drop"]
 
@@ -93,8 +90,18 @@ class BriefSettings:
         known = ", ".join(r.key for r in self.regions)
         raise UsageError(f"unknown region {name!r}; known regions: {known}")
 
+    @classmethod
+    def load(cls) -> BriefSettings:
+        """The settings shipped in ``eventlens/data/brief.yaml``, read now: hold the object
+        (a brief passes it from :func:`build_brief` to its renderer) rather than reloading."""
+        raw = load_yaml("brief.yaml")
+        try:
+            return _parse(raw)
+        except (KeyError, TypeError, ValueError) as e:
+            raise ResourceError(f"eventlens/data/brief.yaml is malformed: {e}") from None
 
-def _load(raw: Any) -> BriefSettings:
+
+def _parse(raw: Any) -> BriefSettings:
     s = raw["spike"]
     return BriefSettings(
         spike=SpikeRule(float(s["z"]), int(s["min_count"]), float(s["min_spread"])),
@@ -115,11 +122,7 @@ def _load(raw: Any) -> BriefSettings:
     )
 
 
-@lru_cache(maxsize=1)
 def brief_settings() -> BriefSettings:
-    """The settings shipped in ``eventlens/data/brief.yaml`` (read once)."""
-    path = resources.files("eventlens").joinpath("data/brief.yaml")
-    try:
-        return _load(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
-        raise ResourceError(f"eventlens/data/brief.yaml is missing or malformed: {e}") from None
+    """The settings shipped in ``eventlens/data/brief.yaml`` (:meth:`BriefSettings.load`;
+    read on each call, so a caller that needs them twice holds the object)."""
+    return BriefSettings.load()
