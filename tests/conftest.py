@@ -1,15 +1,21 @@
-"""Shared fixtures: where ../shared is (skip cleanly when it is absent)."""
+"""Shared fixtures: where ../shared is, and the session's pipelines.
+
+A gate on development data needs ../shared.  A user's clone has none, so
+there the gate skips and says why; CI always has it, so under ``CI=true``
+a missing ../shared (or a missing file in it) fails the gate instead of
+letting it pass unseen.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from eventlens.model import Article, Document
     from eventlens.pipeline import Pipeline
@@ -27,12 +33,36 @@ def _shared() -> Path | None:
     return None
 
 
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def missing_shared(what: str) -> NoReturn:
+    """Skip (a user's clone) or fail (CI, which always has ../shared) a gate."""
+    if _in_ci():
+        pytest.fail(f"{what} is missing, and CI always has ../shared: the gate cannot run")
+    pytest.skip(f"{what} is not present (development data is not part of a user's clone)")
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     d = _shared()
     if d is None:
-        pytest.skip("../shared is not present (development data is not part of a user's clone)")
+        missing_shared("../shared")
     return d
+
+
+@pytest.fixture(scope="session")
+def shared_path(shared_dir: Path) -> Callable[[str], Path]:
+    """``shared_path("eval/lgl/lgl.xml")``: a path in ../shared that must exist."""
+
+    def get(relative: str) -> Path:
+        path = shared_dir / relative
+        if not path.exists():
+            missing_shared(f"../shared/{relative}")
+        return path
+
+    return get
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from detection import events
-from eventlens.knowledge.lexicon import load_yaml
+from eventlens.knowledge.loader import load_yaml
 from eventlens.model import Actor, Event
 from eventlens.pipeline import Pipeline
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -258,13 +259,11 @@ def test_corpus_test_split_meets_its_floors() -> None:
 
 
 @pytest.mark.slow
-def test_real_news_dev_meets_its_floors(shared_dir: Path) -> None:
+def test_real_news_dev_meets_its_floors(shared_path: Callable[[str], Path]) -> None:
     """``eventlens eval gold`` on ../shared/eval/realnews-dev against tests/eval_baseline.json."""
     from eventlens.evaluate.gold import evaluate, load_folder, pipeline_extractor
 
-    folder = shared_dir / "eval" / "realnews-dev"
-    if not folder.is_dir():
-        pytest.skip(f"{folder} is absent")
+    folder = shared_path("eval/realnews-dev")
     figs = evaluate(load_folder(folder), pipeline_extractor()).figures()
     floors = BASELINE["realnews_dev"]
     assert figs["precision"] >= floors["precision"], figs

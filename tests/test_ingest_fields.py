@@ -17,7 +17,12 @@ from typing import Any
 
 import pytest
 
+from eventlens import extract
+from eventlens.errors import ProcessingError, UsageError
 from eventlens.ingest import IngestOptions, ingest
+from eventlens.ingest.sources import Work
+from eventlens.ingest.workers import process
+from eventlens.model import Article, Document
 from eventlens.pipeline import Pipeline
 from eventlens.settings import Settings
 from eventlens.store import Store
@@ -133,3 +138,50 @@ def test_article_record_reads_the_language_back(tmp_path: Path, pipeline: Pipeli
     assert rec is not None
     assert rec.language == "en"
     assert rec.published == date(2023, 3, 4)
+
+
+# ---------------------------------------------------------------- one error policy
+
+
+class _Crashes(Pipeline):
+    """A pipeline with a bug that only one document triggers."""
+
+    def __call__(self, article: Article) -> Document:
+        if "crash" in article.content:
+            raise ZeroDivisionError("division by zero")
+        return super().__call__(article)
+
+
+def test_extract_ingest_and_workers_share_one_error_policy(tmp_path: Path) -> None:
+    settings = Settings(pipeline=("eventlens.clean.v1",))
+    pipe = _Crashes(settings)
+    good = Article(id="a", content=f"{STORY} {MORE}", origin="good.txt")
+    bad = Article(id="b", content="This will crash the pipeline, sadly, every time.", origin="b")
+    direct = pipe.run(bad)
+    assert isinstance(direct.error, ProcessingError)
+    assert direct.error.kind == "ZeroDivisionError"
+    assert direct.error.reason == pipe.run(bad).error.reason  # type: ignore[union-attr]
+    assert [r.ok for r in pipe.process([good, bad])] == [True, False]
+
+    outcome = process(pipe, Work(bad, "hash-b"))
+    assert (outcome.error_type, outcome.reason) == ("ZeroDivisionError", direct.error.reason)
+    assert process(pipe, Work(good, "hash-a")).ok
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(f"{STORY} {MORE}")
+    (src / "bad.txt").write_text("This will crash the pipeline, sadly, every time it runs.")
+    with Store.open(str(tmp_path / "p.db")) as store:
+        stats = ingest([str(src)], store, pipeline=pipe)
+        (failure,) = list(store.failures())
+    assert (stats.new, stats.failed) == (1, 1)
+    assert (failure.error_type, failure.reason) == ("ZeroDivisionError", direct.error.reason)
+
+
+def test_settings_and_a_pipeline_that_disagree_are_refused(tmp_path: Path) -> None:
+    pipe = Pipeline(Settings())
+    other = Settings(min_confidence=0.1)
+    with pytest.raises(UsageError, match="not both"):
+        extract(STORY, pipeline=pipe, settings=other)
+    with Store.open(str(tmp_path / "d.db")) as store, pytest.raises(UsageError, match="not both"):
+        ingest([str(tmp_path)], store, other, pipeline=pipe)

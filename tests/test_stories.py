@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -310,15 +311,12 @@ def test_reading_an_ecb_layout_document(tmp_path: Path) -> None:
 # ----------------------------------------------------------- ECB+ (shared)
 
 
-@pytest.mark.skipif("stories" not in BASELINE, reason="no stories floors in eval_baseline.json")
 def test_eval_stories_on_ecbplus_holds_its_floors(
-    shared_dir: Path, tmp_path: Path, pipeline: Any
+    shared_path: Callable[[str], Path], tmp_path: Path, pipeline: Any
 ) -> None:
     from eventlens.evaluate.stories import evaluate, extract, load_corpus
 
-    root = shared_dir / "eval" / "ecbplus-dev"
-    if not root.is_dir():
-        pytest.skip(f"{root} is not present")
+    root = shared_path("eval/ecbplus-dev")
     floors = BASELINE["stories"]
     docs = load_corpus(root)
     result = evaluate(docs, extract(docs, pipeline), tmp_path, orders=5)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
 from eventlens.dateline import find_dateline
-from eventlens.knowledge.lexicon import load_yaml
+from eventlens.knowledge.loader import load_yaml
 from eventlens.model import Actor, Document
 from eventlens.syntax import Token, char_span, phrase_tokens
 
@@ -25,26 +24,6 @@ log = logging.getLogger(__name__)
 
 CountryCode = Callable[[str], "str | None"]
 CountryName = Callable[[str], "str | None"]
-
-PRONOUNS = frozenset(
-    {
-        "he",
-        "she",
-        "they",
-        "him",
-        "her",
-        "them",
-        "it",
-        "who",
-        "whom",
-        "we",
-        "i",
-        "you",
-        "his",
-        "their",
-        "its",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +34,22 @@ class MediaWords:
     outlets: tuple[str, ...]
     place_heads: frozenset[str]
     actor_suffixes: frozenset[str]
+    outlet_prefixes: tuple[str, ...]
+    not_outlet_after_place: frozenset[str]
 
-
-@lru_cache(maxsize=1)
-def media_words() -> MediaWords:
-    data: dict[str, Any] = load_yaml("media.yaml")
-    return MediaWords(
-        outlet_words=frozenset(str(w).lower() for w in data["outlet_words"]),
-        outlets=tuple(str(w) for w in data["outlets"]),
-        place_heads=frozenset(str(w).lower() for w in data["place_heads"]),
-        actor_suffixes=frozenset(str(w).lower() for w in data["actor_suffixes"]),
-    )
+    @classmethod
+    def load(cls) -> MediaWords:
+        data: dict[str, Any] = load_yaml("media.yaml")
+        return cls(
+            outlet_words=frozenset(str(w).lower() for w in data["outlet_words"]),
+            outlets=tuple(str(w) for w in data["outlets"]),
+            place_heads=frozenset(str(w).lower() for w in data["place_heads"]),
+            actor_suffixes=frozenset(str(w).lower() for w in data["actor_suffixes"]),
+            outlet_prefixes=tuple(str(w) for w in data["outlet_prefixes"]),
+            not_outlet_after_place=frozenset(
+                str(w).lower() for w in data["not_outlet_after_place"]
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,36 +64,128 @@ class ActorWords:
     not_sector: tuple[str, ...]
     person_nouns: frozenset[str]
     pronoun_window: int
+    pronouns: frozenset[str]
+    plural_pronouns: frozenset[str]
+    person_pronouns: frozenset[str]
+    no_antecedent: frozenset[str]
+    collective_heads: frozenset[str]
+    target_preps: frozenset[str]
+    kept_preps: frozenset[str]
+
+    @classmethod
+    def load(cls) -> ActorWords:
+        data: dict[str, Any] = load_yaml("actor_words.yaml")
+
+        def words(key: str) -> frozenset[str]:
+            return frozenset(str(w) for w in data[key])
+
+        return cls(
+            quantity_heads=words("quantity_heads"),
+            bare_numbers=words("bare_numbers"),
+            instruments=MappingProxyType(
+                {str(k).lower(): (str(v) if v else None) for k, v in data["instruments"].items()}
+            ),
+            media_heads=words("media_heads"),
+            event_heads=words("event_heads"),
+            not_sector=tuple(str(w).lower() for w in data["not_sector"]),
+            person_nouns=words("person_nouns"),
+            pronoun_window=int(data.get("pronoun_window", 1)),
+            pronouns=words("pronouns"),
+            plural_pronouns=words("plural_pronouns"),
+            person_pronouns=words("person_pronouns"),
+            no_antecedent=words("no_antecedent"),
+            collective_heads=words("collective_heads"),
+            target_preps=words("target_preps"),
+            kept_preps=words("kept_preps"),
+        )
 
 
-@lru_cache(maxsize=1)
-def actor_words() -> ActorWords:
-    data: dict[str, Any] = load_yaml("actor_words.yaml")
-    return ActorWords(
-        quantity_heads=frozenset(str(w) for w in data["quantity_heads"]),
-        bare_numbers=frozenset(str(w) for w in data["bare_numbers"]),
-        instruments=MappingProxyType(
-            {str(k).lower(): (str(v) if v else None) for k, v in data["instruments"].items()}
-        ),
-        media_heads=frozenset(str(w) for w in data["media_heads"]),
-        event_heads=frozenset(str(w) for w in data["event_heads"]),
-        not_sector=tuple(str(w).lower() for w in data["not_sector"]),
-        person_nouns=frozenset(str(w) for w in data["person_nouns"]),
-        pronoun_window=int(data.get("pronoun_window", 1)),
+@dataclass(frozen=True, slots=True)
+class GroupSpec:
+    """A named organisation of the actor dictionary, with its aliases in file order."""
+
+    name: str
+    sector: str | None
+    country: str | None
+    aliases: tuple[str, ...]
+
+
+def _group_specs(raw: dict[str, Any] | None) -> tuple[GroupSpec, ...]:
+    return tuple(
+        GroupSpec(
+            str(name),
+            spec.get("sector"),
+            spec.get("country"),
+            tuple(str(a) for a in spec["aliases"]),
+        )
+        for name, spec in (raw or {}).items()
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ActorTables:
+    """The actor dictionary as parsed tables (``data/actors.yaml`` and
+    ``data/armed_groups.yaml``; see the comments there)."""
+
+    groups: tuple[GroupSpec, ...]
+    """The named groups of actors.yaml (organisations, agencies, media)."""
+    exact_case: frozenset[str]
+    armed_groups: tuple[GroupSpec, ...]
+    """The armed groups of armed_groups.yaml (actors.yaml wins where both name one)."""
+    armed_exact_case: frozenset[str]
+    sectors: tuple[tuple[str, tuple[str, ...]], ...]
+    """(sector, keywords) in file order."""
+    state_sectors: frozenset[str]
+    non_state_sectors: frozenset[str]
+    forces_sectors: frozenset[str]
+    foreign_missions: frozenset[str]
+    role_sector: MappingProxyType[str, MappingProxyType[str, str]]
+    sector_labels: MappingProxyType[str, str]
+    antecedent_sectors: MappingProxyType[tuple[str, str], frozenset[str]]
+    """(event type, role) -> the sectors an anaphoric participant's antecedent may have."""
+
+    @classmethod
+    def load(cls) -> ActorTables:
+        data: dict[str, Any] = load_yaml("actors.yaml")
+        armed: dict[str, Any] = load_yaml("armed_groups.yaml")
+        state = frozenset(str(s) for s in data.get("state_sectors", ()))
+        non_state = frozenset(str(s) for s in data.get("non_state_sectors", ()))
+        named = {"state": state, "non_state": non_state}
+        antecedents: dict[tuple[str, str], frozenset[str]] = {}
+        for key, members in (data.get("antecedent_sectors") or {}).items():
+            event_type, _, role = str(key).partition(" ")
+            out: set[str] = set()
+            for m in members:
+                out.update(named.get(str(m), {str(m)}))
+            antecedents[(event_type, role)] = frozenset(out)
+        return cls(
+            groups=_group_specs(data["groups"]),
+            exact_case=frozenset(str(w) for w in data.get("exact_case", ())),
+            armed_groups=_group_specs(armed.get("groups")),
+            armed_exact_case=frozenset(str(w) for w in armed.get("exact_case", ())),
+            sectors=tuple(
+                (str(k), tuple(str(w).lower() for w in v)) for k, v in data["sectors"].items()
+            ),
+            state_sectors=state,
+            non_state_sectors=non_state,
+            forces_sectors=frozenset(str(s) for s in data.get("forces_sectors", ())),
+            foreign_missions=frozenset(str(w) for w in data.get("foreign_missions", ())),
+            role_sector=MappingProxyType(
+                {
+                    str(k): MappingProxyType({str(a): str(b) for a, b in v.items()})
+                    for k, v in (data.get("role_sector") or {}).items()
+                }
+            ),
+            sector_labels=MappingProxyType(
+                {str(k): str(v) for k, v in (data.get("sector_labels") or {}).items()}
+            ),
+            antecedent_sectors=MappingProxyType(antecedents),
+        )
+
+
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
-# prepositions whose object is not part of who the actor is ("airstrikes against ISIS")
-TARGET_PREPS = frozenset({"against", "on", "at", "targeting", "upon", "into", "in", "near"})
 # parts of a phrase that describe the actor rather than name it ("wearing military uniforms")
 DESCRIPTIVE_DEPS = frozenset({"acl", "relcl", "appos", "advcl"})
-KEPT_PREPS = frozenset({"of", "from"})
-PLURAL_PRONOUNS = frozenset({"they", "them", "their", "we"})
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
-COLLECTIVE_HEADS = frozenset(
-    {"police", "army", "military", "government", "authorities", "group", "force", "forces"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,26 +196,31 @@ class Group:
 
 
 class ActorResolver:
-    """Resolves actor phrases; built once per pipeline from package data."""
+    """Resolves actor phrases; built once per pipeline from the actor tables and
+    word lists of :class:`eventlens.knowledge.Knowledge` and the gazetteer's
+    country lookups."""
 
     def __init__(
         self,
-        data: dict[str, Any],
+        tables: ActorTables,
+        words: ActorWords,
+        media: MediaWords,
         country_code: CountryCode,
         country_name: CountryName,
     ) -> None:
+        self.words = words
+        self.media = media
         self.country_code = country_code
         self.country_name = country_name
         groups: dict[str, Group] = {}
-        exact = set(data.get("exact_case", []))
+        exact = set(tables.exact_case) | tables.armed_exact_case
         ci_aliases: list[str] = []
         cs_aliases: list[str] = []
-        all_groups = dict(data.get("armed_groups") or {})
-        all_groups.update(data["groups"])
-        exact.update(data.get("armed_groups_exact_case", []))
-        for name, spec in all_groups.items():
-            g = Group(name, spec.get("sector"), spec.get("country"))
-            for alias in spec["aliases"]:
+        all_groups = {g.name: g for g in tables.armed_groups}
+        all_groups.update((g.name, g) for g in tables.groups)
+        for spec in all_groups.values():
+            g = Group(spec.name, spec.sector, spec.country)
+            for alias in spec.aliases:
                 if alias in exact:
                     groups[alias] = g
                     cs_aliases.append(alias)
@@ -150,26 +231,16 @@ class ActorResolver:
         self._ci = _alternation(ci_aliases, re.IGNORECASE)
         self._cs = _alternation(cs_aliases, 0) if cs_aliases else None
         sectors: dict[str, str] = {}
-        for sector, words in data["sectors"].items():
-            for w in words:
-                sectors[str(w).lower()] = sector
+        for sector, keywords in tables.sectors:
+            for w in keywords:
+                sectors[w] = sector
         self._sectors = MappingProxyType(sectors)
         self._sector_re = _alternation(list(sectors), re.IGNORECASE)
-        self.state_sectors = frozenset(data.get("state_sectors", ()))
-        self.foreign_missions = frozenset(data.get("foreign_missions", ()))
-        self.forces_sectors = frozenset(data.get("forces_sectors", ()))
-        self.role_sector = MappingProxyType(
-            {k: MappingProxyType(v) for k, v in (data.get("role_sector") or {}).items()}
-        )
-        self.sector_labels = MappingProxyType(dict(data.get("sector_labels", {})))
-
-    @classmethod
-    def load(cls, country_code: CountryCode, country_name: CountryName) -> ActorResolver:
-        data = dict(load_yaml("actors.yaml"))
-        armed = load_yaml("armed_groups.yaml")
-        data["armed_groups"] = armed["groups"]
-        data["armed_groups_exact_case"] = armed.get("exact_case", [])
-        return cls(data, country_code, country_name)
+        self.state_sectors = tables.state_sectors
+        self.foreign_missions = tables.foreign_missions
+        self.forces_sectors = tables.forces_sectors
+        self.role_sector = tables.role_sector
+        self.sector_labels = tables.sector_labels
 
     # -- lookups on plain text -------------------------------------------------------
 
@@ -190,7 +261,7 @@ class ActorResolver:
         longest keyword phrase in it."""
         low = text.lower()
         masked = False
-        for phrase in actor_words().not_sector:
+        for phrase in self.words.not_sector:
             if phrase in low:
                 low = low.replace(phrase, " " * len(phrase))
                 masked = True
@@ -218,10 +289,8 @@ class ActorResolver:
     def with_role(self, actor: Actor, event_key: str) -> Actor:
         """Adjust a generic actor's sector for its role ("authorities" arresting -> COP)."""
         table = self.role_sector.get(event_key)
-        if not table or actor.sector not in table:
+        if not table or actor.sector is None or actor.sector not in table:
             return actor
-        from dataclasses import replace
-
         sector = table[actor.sector]
         name = self.label(sector, actor.country) if self._generic(actor) else actor.name
         return replace(actor, sector=sector, name=name)
@@ -240,7 +309,7 @@ class ActorResolver:
         "dozens of the wounded" -> "the wounded"; "U.S.-led coalition aircraft" ->
         "U.S.-led coalition" (military, from the aircraft); "the video", "the war",
         a bare number -> nothing."""
-        aw = actor_words()
+        aw = self.words
         for _ in range(4):
             if tok.lower_ not in aw.quantity_heads and not tok.like_num and tok.pos_ != "NUM":
                 break
@@ -301,7 +370,7 @@ class ActorResolver:
     ) -> Actor | None:
         """The actor a phrase names; None for a pronoun with no antecedent or a news
         organisation (it reports, it does not act)."""
-        if head.lower_ in PRONOUNS:
+        if head.lower_ in self.words.pronouns:
             ante = self._antecedent(head, exclude)
             if ante is None:
                 return None
@@ -316,7 +385,7 @@ class ActorResolver:
             ]
             return self.resolve(after[0], doc, exclude) if after else None
         full = tokens or phrase_tokens(head, exclude=exclude)
-        toks = tokens or _naming_tokens(head, full)
+        toks = tokens or _naming_tokens(head, full, self.words.kept_preps)
         start, end = clean_span(doc, *char_span(toks), head.idx)
         text = doc.text[start:end]
         if not text.strip():
@@ -325,7 +394,7 @@ class ActorResolver:
         # ("two suspects belonging to the ISIS organization"), but not into its targets
         banned = {x.i for e in exclude if e != head.i for x in head.doc[e].subtree}
         for c in head.children:
-            if c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
+            if c.dep_ == "prep" and c.lower_ in self.words.target_preps:
                 banned.update(x.i for x in c.subtree)
         sub = [t for t in head.subtree if t.i not in banned][:30] or [head]
         wide_start, wide_end = clean_span(
@@ -343,8 +412,8 @@ class ActorResolver:
         fstart, fend = clean_span(doc, *char_span(full), head.idx)
         if sector is None and not person and group is None:
             # "the entrance to the parliament": the phrase's object may say who
-            described = _naming_tokens(head, full, keep_preps=True)
-            if head.lemma_.lower() not in media_words().place_heads:  # "a government-held town"
+            described = _naming_tokens(head, full, self.words.kept_preps, keep_preps=True)
+            if head.lemma_.lower() not in self.media.place_heads:  # "a government-held town"
                 sector = self.sector_in(" ".join(t.text for t in described), None)
             sector = sector or implied
         country = self._country(full, doc, fstart, fend) or (group.country if group else None)
@@ -366,7 +435,7 @@ class ActorResolver:
 
     def news_outlet(self, head: Token, text: str) -> bool:
         """ "the Washington Post", "Reuters", "state television": a news organisation."""
-        mw = media_words()
+        mw = self.media
         if any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", text) for o in mw.outlets):
             return True
         ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
@@ -378,12 +447,12 @@ class ActorResolver:
         """The nearest earlier noun a pronoun can stand for, in its sentence or the one
         before: "they" a plural or a collective, "he"/"she" a person, "it" a body."""
         low = pron.lower_
-        if low in ("i", "you", "who", "whom"):
+        if low in self.words.no_antecedent:
             return None
         doc = pron.doc
         sent = pron.sent
         first = sent.start
-        for _ in range(actor_words().pronoun_window):
+        for _ in range(self.words.pronoun_window):
             if first > 0:
                 first = doc[first - 1].sent.start
         for i in range(pron.i - 1, first - 1, -1):
@@ -400,19 +469,19 @@ class ActorResolver:
                 continue
             if t.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "MONEY"):
                 continue
-            if t.lemma_.lower() in actor_words().event_heads:
+            if t.lemma_.lower() in self.words.event_heads:
                 continue
             lemma = t.lemma_.lower()
             named = self.group_in(t.text) is not None
-            if low in PLURAL_PRONOUNS:
-                ok = t.tag_ in ("NNS", "NNPS") or lemma in COLLECTIVE_HEADS or named
-            elif low in PERSON_PRONOUNS:
+            if low in self.words.plural_pronouns:
+                ok = t.tag_ in ("NNS", "NNPS") or lemma in self.words.collective_heads or named
+            elif low in self.words.person_pronouns:
                 ok = t.ent_type_ == "PERSON" or (
-                    t.tag_ == "NN" and t.lemma_.lower() in actor_words().person_nouns
+                    t.tag_ == "NN" and t.lemma_.lower() in self.words.person_nouns
                 )
             else:  # it, its
                 ok = t.tag_ in ("NN", "NNP") and (
-                    t.ent_type_ in ("ORG", "NORP") or named or lemma in COLLECTIVE_HEADS
+                    t.ent_type_ in ("ORG", "NORP") or named or lemma in self.words.collective_heads
                 )
             if not ok:
                 continue
@@ -446,7 +515,9 @@ class ActorResolver:
         return None
 
 
-def _naming_tokens(head: Token, toks: list[Token], keep_preps: bool = False) -> list[Token]:
+def _naming_tokens(
+    head: Token, toks: list[Token], kept: frozenset[str], keep_preps: bool = False
+) -> list[Token]:
     """The phrase without the parts that describe rather than name the actor:
     "attackers wearing military uniforms" is "attackers"; "police in Lagos" is
     "police"; "members of the police" stays."""
@@ -455,11 +526,11 @@ def _naming_tokens(head: Token, toks: list[Token], keep_preps: bool = False) -> 
         if t.i == head.i or t.head.i != head.i:
             continue
         if t.dep_ in DESCRIPTIVE_DEPS or (
-            t.dep_ == "prep" and t.lower_ not in KEPT_PREPS and not keep_preps
+            t.dep_ == "prep" and t.lower_ not in kept and not keep_preps
         ):
             drop.update(x.i for x in t.subtree)
-    kept = [t for t in toks if t.i not in drop]
-    return kept or [head]
+    out = [t for t in toks if t.i not in drop]
+    return out or [head]
 
 
 def clean_span(doc: Document, start: int, end: int, keep: int) -> tuple[int, int]:

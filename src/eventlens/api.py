@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from eventlens.errors import UsageError
 from eventlens.model import Article, Event
 from eventlens.pipeline import Pipeline
 from eventlens.settings import Settings
@@ -22,13 +23,16 @@ def extract(
 ) -> list[Event]:
     """Events in one article's text (or HTML with ``content_type="html"``).
 
-    Pass a :class:`Pipeline` to reuse loaded models across calls; otherwise a
-    new one is built (loading spaCy and the gazetteer takes about a second).
+    Pass a :class:`Pipeline` to reuse loaded models across calls (it carries
+    its own settings); otherwise a new one is built from ``settings`` (loading
+    spaCy and the gazetteer takes about a second).
     Raises :class:`eventlens.errors.DocumentError` for an input that cannot
     be processed (empty, not English).
     """
     if content_type not in ("text", "html"):
         raise ValueError(f"content_type must be 'text' or 'html', not {content_type!r}")
+    if pipeline is not None and settings is not None and settings != pipeline.settings:
+        raise UsageError("extract: pass settings or a pipeline, not both (a pipeline has its own)")
     pipe = pipeline or Pipeline(settings or Settings())
     article = Article(
         id=Article.make_id(url, text),

@@ -36,6 +36,17 @@ class SkippedDocument(DocumentError):
     """The input is readable but out of scope (e.g. not English)."""
 
 
+class ProcessingError(DocumentError):
+    """Processing one document failed unexpectedly (a bug); the batch goes on.
+
+    ``kind`` is the name of the exception that was raised (``ValueError``, ...).
+    """
+
+    def __init__(self, origin: str, reason: str, kind: str) -> None:
+        super().__init__(origin, reason)
+        self.kind = kind
+
+
 class PipelineError(EventlensError):
     """The pipeline is misconfigured or a component broke its contract."""
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
-from eventlens.errors import DocumentError, PipelineError, ResourceError
+from eventlens.errors import DocumentError, PipelineError, ProcessingError, ResourceError
 from eventlens.model import Article, Document
 from eventlens.settings import Settings
 
@@ -94,7 +94,10 @@ class Resources:
         from eventlens.actors import ActorResolver
 
         gaz = self.gazetteer
-        return ActorResolver.load(gaz.country_code, gaz.country_name)
+        k = self.knowledge
+        return ActorResolver(
+            k.actor_tables, k.actor_words, k.media, gaz.country_code, gaz.country_name
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,26 +173,36 @@ class Pipeline:
             doc = replace(out, provenance=(*out.provenance, (c.name, _version())))
         return doc
 
+    def run(self, article: Article) -> Result:
+        """Run one article; a per-document failure becomes the result's error.
+
+        The one error policy of every runner (``extract``, ``ingest``, its
+        worker processes and Dask workers): a :class:`DocumentError` or any
+        unexpected exception fails this document only; a
+        :class:`PipelineError` or :class:`ResourceError` (a broken
+        installation, which would fail every document) is raised.
+        """
+        origin = article.origin or article.id
+        try:
+            return Result(article, self(article), None, origin)
+        except DocumentError as e:
+            return Result(article, None, e, origin)
+        except (PipelineError, ResourceError):
+            raise
+        except Exception as e:  # one bad document never stops a batch
+            from eventlens.inputs import unexpected_reason
+
+            log.debug("unexpected failure on %s", origin, exc_info=True)
+            reason = unexpected_reason("processing", e)
+            return Result(article, None, ProcessingError(origin, reason, type(e).__name__), origin)
+
     def process(self, items: Iterable[Article | DocumentError]) -> Iterator[Result]:
         """Run every article; errors (read or processing) become results, never raise."""
         for item in items:
             if isinstance(item, DocumentError):
                 yield Result(None, None, item, item.origin)
-                continue
-            origin = item.origin or item.id
-            try:
-                yield Result(item, self(item), None, origin)
-            except DocumentError as e:
-                yield Result(item, None, e, origin)
-            except (PipelineError, ResourceError):
-                raise  # a broken installation fails every document: stop, say which file
-            except Exception as e:  # one bad document never stops a batch
-                from eventlens.inputs import unexpected_reason
-
-                log.debug("unexpected failure on %s", origin, exc_info=True)
-                yield Result(
-                    item, None, DocumentError(origin, unexpected_reason("processing", e)), origin
-                )
+            else:
+                yield self.run(item)
 
 
 def _version() -> str:

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from eventlens import __version__
+from eventlens.errors import UsageError
 from eventlens.formats import printable
 from eventlens.ingest.fetch import Fetcher, FetchOptions
 from eventlens.ingest.sources import ReadFailure, SourceReader, Unchanged, Work
@@ -111,99 +112,103 @@ def ingest(
     pipeline: Pipeline | None = None,
     on_progress: Progress | None = None,
 ) -> IngestStats:
-    """Ingest ``sources`` into ``store``; returns the run's counts."""
-    settings = settings or Settings()
-    options = options or IngestOptions()
-    pipeline = pipeline or Pipeline(settings)
-    stats = IngestStats()
-    notify = on_progress or (lambda _s: None)
+    """Ingest ``sources`` into ``store``; returns the run's counts.
 
-    def known(article_id: str) -> tuple[str | None, str | None] | None:
-        st = store.states([article_id]).get(article_id)
-        return (st.etag, st.last_modified) if st else None
+    Pass ``settings`` or a ``pipeline`` (which carries its own settings), not
+    two that disagree.
+    """
+    if pipeline is not None and settings is not None and settings != pipeline.settings:
+        raise UsageError("ingest: pass settings or a pipeline, not both (a pipeline has its own)")
+    pipeline = pipeline or Pipeline(settings or Settings())
+    run = _Run(store, options or IngestOptions(), on_progress or (lambda _s: None))
 
-    with Fetcher(options.fetch) as fetcher:
+    with Fetcher(run.options.fetch) as fetcher:
         reader = SourceReader(
-            settings,
+            pipeline.settings,
             fetcher,
-            input_format=options.input_format,
-            feed_content=options.feed_content,
-            known=known,
+            input_format=run.options.input_format,
+            feed_content=run.options.feed_content,
+            known=run.known,
         )
+        runner = make_runner(pipeline, run.options)
+        try:
+            for outcome in runner.run(run.works(reader(sources))):
+                run.write(outcome)
+        finally:
+            runner.close()
+    run.stats.finished = time.monotonic()
+    run.notify(run.stats)
+    return run.stats
 
+
+class _Run:
+    """The state of one ingest run: its store, options, counts and the ids seen."""
+
+    def __init__(self, store: Store, options: IngestOptions, notify: Progress) -> None:
+        self.store = store
+        self.options = options
+        self.notify = notify
+        self.stats = IngestStats()
         # Article id -> (content hash, origin) of every article of this run, so
         # that a second, different article with the same id is not taken for a
         # change of the first (which it would silently replace).
-        seen: dict[str, tuple[str, str]] = {}
+        self.seen: dict[str, tuple[str, str]] = {}
 
-        def works() -> Iterator[Work]:
-            for item in reader(sources):
-                try:
-                    if isinstance(item, Work):
-                        item = replace(item, article=bounded_article(item.article))
-                        dup = _duplicate(seen, item)
-                        if dup is not None:
-                            # No article id: the first article's success must not clear it.
-                            _record(store, stats, _name(item), dup, "read", "DuplicateId", None)
-                            notify(stats)
-                            continue
-                    if isinstance(item, ReadFailure):
-                        _record(
-                            store,
-                            stats,
-                            item.origin,
-                            item.reason,
-                            item.stage,
-                            item.error_type,
-                            item.article_id,
-                        )
-                    elif isinstance(item, Unchanged) or _unchanged(store, item, options):
-                        stats.unchanged += 1
-                    elif _failed_before(store, item, options):
-                        stats.failed += 1
-                        stats.skipped_failed += 1
-                        log.error(
-                            "%s: failed before with the same content; not tried again "
-                            "(--retry-failed tries it)",
-                            printable(_name(item)),
-                        )
-                    else:
-                        yield item
-                        continue
-                except Exception as e:  # one bad document never stops a batch
-                    log.debug("unexpected failure on %s", printable(_name(item)), exc_info=True)
-                    _record(
-                        store,
-                        stats,
-                        _name(item),
-                        unexpected_reason("reading", e),
-                        "read",
-                        "InputError",
-                        None,
-                    )
-                notify(stats)
+    def known(self, article_id: str) -> tuple[str | None, str | None] | None:
+        st = self.store.states([article_id]).get(article_id)
+        return (st.etag, st.last_modified) if st else None
 
-        runner = make_runner(pipeline, options)
+    def works(self, items: Iterable[Work | ReadFailure | Unchanged]) -> Iterator[Work]:
+        """The work items to process; every other item is counted or recorded here."""
+        for item in items:
+            try:
+                work = self._screen(item)
+            except Exception as e:  # one bad document never stops a batch
+                log.debug("unexpected failure on %s", printable(_name(item)), exc_info=True)
+                reason = unexpected_reason("reading", e)
+                _record(self.store, self.stats, _name(item), reason, "read", "InputError", None)
+                work = None
+            if work is not None:
+                yield work
+            else:
+                self.notify(self.stats)
+
+    def _screen(self, item: Work | ReadFailure | Unchanged) -> Work | None:
+        """The item to process, or None once it has been counted or recorded."""
+        store, stats, options = self.store, self.stats, self.options
+        if isinstance(item, Work):
+            item = replace(item, article=bounded_article(item.article))
+            dup = _duplicate(self.seen, item)
+            if dup is not None:
+                # No article id: the first article's success must not clear it.
+                _record(store, stats, _name(item), dup, "read", "DuplicateId", None)
+                return None
+        if isinstance(item, ReadFailure):
+            _record(
+                store, stats, item.origin, item.reason, item.stage, item.error_type, item.article_id
+            )
+        elif isinstance(item, Unchanged) or _unchanged(store, item, options):
+            stats.unchanged += 1
+        elif _failed_before(store, item, options):
+            stats.failed += 1
+            stats.skipped_failed += 1
+            log.error(
+                "%s: failed before with the same content; not tried again "
+                "(--retry-failed tries it)",
+                printable(_name(item)),
+            )
+        else:
+            return item
+        return None
+
+    def write(self, outcome: Outcome) -> None:
         try:
-            for outcome in runner.run(works()):
-                try:
-                    _write(store, outcome, stats, options)
-                except Exception as e:  # one bad document never stops a batch
-                    log.debug("failed to store %s", _name(outcome.work), exc_info=True)
-                    _fail(
-                        store,
-                        stats,
-                        unexpected_reason("storing", e),
-                        outcome.work,
-                        "store",
-                        type(e).__name__,
-                    )
-                notify(stats)
-        finally:
-            runner.close()
-    stats.finished = time.monotonic()
-    notify(stats)
-    return stats
+            _write(self.store, outcome, self.stats, self.options)
+        except Exception as e:  # one bad document never stops a batch
+            log.debug("failed to store %s", _name(outcome.work), exc_info=True)
+            reason = unexpected_reason("storing", e)
+            _fail(self.store, self.stats, reason, outcome.work, "store", type(e).__name__)
+        self.notify(self.stats)
 
 
 def _unchanged(store: Store, work: Work, options: IngestOptions) -> bool:

@@ -31,10 +31,9 @@ from multiprocessing.context import SpawnProcess
 from types import TracebackType
 from typing import Any, Protocol
 
-from eventlens.errors import DocumentError, PipelineError, ResourceError
+from eventlens.errors import PipelineError, ProcessingError, ResourceError
 from eventlens.ingest.sources import Work
-from eventlens.inputs import unexpected_reason
-from eventlens.model import Article, Event
+from eventlens.model import Event
 from eventlens.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
@@ -64,28 +63,16 @@ def _light(work: Work) -> Work:
 
 
 def process(pipeline: Pipeline, work: Work) -> Outcome:
-    """Run one article; a per-document failure becomes a failed outcome."""
+    """Run one article under the pipeline's error policy (:meth:`Pipeline.run`)."""
     t0 = time.perf_counter()
-    article: Article = work.article
-    try:
-        doc = pipeline(article)
-    except (PipelineError, ResourceError):
-        raise  # a broken installation stops the run: it would fail every document
-    except DocumentError as e:
-        return Outcome(
-            _light(work),
-            error_type=type(e).__name__,
-            reason=e.reason,
-            seconds=time.perf_counter() - t0,
-        )
-    except Exception as e:  # one bad document never stops a batch
-        log.debug("unexpected failure on %s", article.origin or article.id, exc_info=True)
-        return Outcome(
-            _light(work),
-            error_type=type(e).__name__,
-            reason=unexpected_reason("processing", e),
-            seconds=time.perf_counter() - t0,
-        )
+    result = pipeline.run(work.article)
+    seconds = time.perf_counter() - t0
+    if result.error is not None or result.doc is None:
+        e = result.error
+        kind = e.kind if isinstance(e, ProcessingError) else type(e).__name__
+        reason = e.reason if e is not None else "the pipeline returned no document"
+        return Outcome(_light(work), error_type=kind, reason=reason, seconds=seconds)
+    doc = result.doc
     used = {e.evidence.sentence for e in doc.events}
     sentences = tuple((s.index, s.text) for s in doc.sentences if s.index in used)
     # The article as the pipeline left it: the clean stage fills in the title,
@@ -95,7 +82,7 @@ def process(pipeline: Pipeline, work: Work) -> Outcome:
         doc.text,
         tuple(doc.events),
         sentences,
-        seconds=time.perf_counter() - t0,
+        seconds=seconds,
     )
 
 

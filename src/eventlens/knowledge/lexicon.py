@@ -1,19 +1,18 @@
 """Knowledge kept as data: trigger, status-cue and ontology tables.
 
-The YAML files under ``eventlens/data`` are read once per pipeline into
-immutable lookups.  Nothing here knows any particular article.
+The YAML files under ``eventlens/data`` are read (through
+:mod:`eventlens.knowledge.loader`) once per pipeline into immutable lookups.
+Nothing here knows any particular article.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from eventlens.errors import ResourceError
+from eventlens.knowledge.loader import load_yaml
 from eventlens.model import EVENT_TYPES, STATUSES
 
 
@@ -38,14 +37,6 @@ def parse_sense(spec: str, where: str) -> TriggerSense:
     except ValueError:
         raise ResourceError(f"{where}: bad weight in {spec!r}") from None
     return TriggerSense(event_type, mode.strip() or None, w)
-
-
-def load_yaml(name: str) -> Any:
-    try:
-        text = resources.files("eventlens.data").joinpath(name).read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError) as e:
-        raise ResourceError(f"data file {name} is missing from the package: {e}") from e
-    return yaml.safe_load(text)
 
 
 def _senses(table: dict[str, str], where: str) -> MappingProxyType[str, TriggerSense]:

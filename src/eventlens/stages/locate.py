@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from eventlens.actors import media_words
+from eventlens.actors import MediaWords
 from eventlens.dateline import find_dateline
 from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
@@ -32,10 +32,9 @@ BORROW_TOKENS = 15
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 
 
-def in_news_outlet(doc: Document, p: Place) -> bool:
+def in_news_outlet(doc: Document, p: Place, mw: MediaWords) -> bool:
     """Is this place part of a news organisation's name ("the Washington Post",
     "Kabul Times", "New York Daily News")?"""
-    mw = media_words()
     if doc.nlp is None:
         return False
     tok = token_at(doc.nlp, p.start)
@@ -47,14 +46,15 @@ def in_news_outlet(doc: Document, p: Place) -> bool:
         if any(w in mw.outlet_words for w in tail):
             return True
     after = doc.text[p.end : p.end + 40]
-    m = re.match(r"\s+(?:Daily\s+|Evening\s+|Sunday\s+|Morning\s+)?([A-Z][a-z]+)", after)
-    return bool(m and m.group(1).lower() in mw.outlet_words and m.group(1).lower() != "today")
+    prefixes = "|".join(rf"{re.escape(w)}\s+" for w in mw.outlet_prefixes)
+    m = re.match(rf"\s+(?:{prefixes})?([A-Z][a-z]+)", after)
+    word = m.group(1).lower() if m else None
+    return word is not None and word in mw.outlet_words and word not in mw.not_outlet_after_place
 
 
-def actor_adjective(doc: Document, p: Place) -> bool:
+def actor_adjective(doc: Document, p: Place, mw: MediaWords) -> bool:
     """Is this place an adjective of an actor rather than where the event was:
     "U.S.-led coalition", "Kabul-based group", "Lagos police", "Turkish troops"?"""
-    mw = media_words()
     m = re.match(r"[-\u2013]([a-z]+)", doc.text[p.end : p.end + 20])
     if m and m.group(1) in mw.actor_suffixes:
         return True
@@ -103,17 +103,18 @@ class Locator:
         if not doc.events or doc.nlp is None:
             return doc
         lex = self.resources.lexicon
+        mw = self.resources.knowledge.media
         sents = list(doc.nlp.sents)
         line = find_dateline(doc.text)
         usable: list[Place] = []
         adjectives: list[Place] = []
         on_dateline: list[Place] = []
         for p in doc.places:
-            if not p.resolved or in_news_outlet(doc, p):
+            if not p.resolved or in_news_outlet(doc, p, mw):
                 continue
             if line is not None and line.place_start <= p.start < line.place_end:
                 on_dateline.append(p)
-            elif actor_adjective(doc, p):
+            elif actor_adjective(doc, p, mw):
                 adjectives.append(p)
             else:
                 usable.append(p)

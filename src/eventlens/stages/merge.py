@@ -19,9 +19,8 @@ strongest status of the plot.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from eventlens.actors import PRONOUNS
 from eventlens.model import Actor, Counts, Document, Event, Place
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
@@ -37,6 +36,20 @@ ROLE_SECTORS: dict[tuple[str, str], frozenset[str]] = {
     ("ASSAULT", "actor"): NON_STATE | {"MIL"},
     ("THREATEN", "actor"): NON_STATE | {"MIL", "GOV"},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The words coreference turns on: anaphors ("the suspects") and pronouns."""
+
+    anaphors: frozenset[str]
+    pronouns: frozenset[str]
+
+    def anaphoric(self, a: Actor | None) -> bool:
+        """Does the phrase point back to someone named before ("he", "the suspects")?"""
+        if a is None:
+            return False
+        return _head_word(a) in self.anaphors or a.text.lower() in self.pronouns
 
 
 def _head_word(a: Actor) -> str:
@@ -56,7 +69,10 @@ class Merger:
     def __call__(self, doc: Document) -> Document:
         if len(doc.events) < 1:
             return doc
-        anaphors = self.resources.lexicon.status.anaphors
+        words = _Words(
+            self.resources.lexicon.status.anaphors,
+            self.resources.knowledge.actor_words.pronouns,
+        )
         floor = self.settings.min_confidence
         events = sorted(
             (e for e in doc.events if e.confidence >= floor),
@@ -67,38 +83,28 @@ class Merger:
             for e in doc.events
             if e.confidence < floor
         )
-        events = self._resolve_anaphora(events, anaphors)
+        events = self._resolve_anaphora(events, words)
         kept: list[Event] = []
         for ev in events:
             target = next(
-                (i for i in range(len(kept) - 1, -1, -1) if self._same(kept[i], ev, anaphors)),
+                (i for i in range(len(kept) - 1, -1, -1) if self._same(kept[i], ev, words)),
                 None,
             )
             if target is None:
                 kept.append(ev)
             else:
-                kept[target] = _combine(kept[target], ev)
+                kept[target] = _combine(kept[target], ev, words.pronouns)
         return replace(doc, events=tuple(kept), dropped=(*doc.dropped, *cut))
 
     # -- anaphora --------------------------------------------------------------------
 
-    def _anaphoric(self, a: Actor | None, anaphors: frozenset[str]) -> bool:
-        """Does the phrase point back to someone named before ("he", "the suspects")?"""
-        if a is None:
-            return False
-        return _head_word(a) in anaphors or a.text.lower() in PRONOUNS
-
-    def _resolve_anaphora(self, events: list[Event], anaphors: frozenset[str]) -> list[Event]:
+    def _resolve_anaphora(self, events: list[Event], words: _Words) -> list[Event]:
         out: list[Event] = []
         for ev in events:
             actor, recipient = ev.actor, ev.recipient
-            if actor is not None and actor.sector is None and self._anaphoric(actor, anaphors):
+            if actor is not None and actor.sector is None and words.anaphoric(actor):
                 actor = self._antecedent(actor, out, ev, "actor")
-            if (
-                recipient is not None
-                and recipient.sector is None
-                and self._anaphoric(recipient, anaphors)
-            ):
+            if recipient is not None and recipient.sector is None and words.anaphoric(recipient):
                 recipient = self._antecedent(recipient, out, ev, "recipient")
             out.append(replace(ev, actor=actor, recipient=recipient))
         return out
@@ -127,7 +133,7 @@ class Merger:
 
     # -- coreference -----------------------------------------------------------------
 
-    def _same(self, a: Event, b: Event, anaphors: frozenset[str]) -> bool:
+    def _same(self, a: Event, b: Event, words: _Words) -> bool:
         if a.coded and b.coded:
             return _same_coded(a, b)
         if b.evidence.sentence - a.evidence.sentence > WINDOW:
@@ -153,7 +159,7 @@ class Merger:
             return False
         same_sentence = a.evidence.sentence == b.evidence.sentence
         # a later mention points back ("they were arrested") or adds nothing new
-        second_mention = any(self._anaphoric(x, anaphors) for x in (b.actor, b.recipient)) or (
+        second_mention = any(words.anaphoric(x) for x in (b.actor, b.recipient)) or (
             b.actor is None
             and b.recipient is None
             and b.evidence.sentence - a.evidence.sentence <= 1
@@ -220,7 +226,7 @@ def _counts_agree(a: Counts, b: Counts) -> bool:
     return all(da[k] is None or db[k] is None or da[k] == db[k] for k in da)
 
 
-def _richer(a: Actor | None, b: Actor | None) -> Actor | None:
+def _richer(a: Actor | None, b: Actor | None, pronouns: frozenset[str]) -> Actor | None:
     if a is None:
         return b
     if b is None:
@@ -230,10 +236,10 @@ def _richer(a: Actor | None, b: Actor | None) -> Actor | None:
     if score_b != score_a:
         return b if score_b > score_a else a
     # same information: show the phrase that names them, not "them"
-    return b if a.text.lower() in PRONOUNS and b.text.lower() not in PRONOUNS else a
+    return b if a.text.lower() in pronouns and b.text.lower() not in pronouns else a
 
 
-def _combine(a: Event, b: Event) -> Event:
+def _combine(a: Event, b: Event, pronouns: frozenset[str]) -> Event:
     """One event from two mentions; the arrest of a raid-and-arrest leads."""
     from eventlens.model import STATUSES
 
@@ -269,8 +275,8 @@ def _combine(a: Event, b: Event) -> Event:
         acled_event_type=acled[0],
         acled_sub_event_type=acled[1],
         specificity=specificity,
-        actor=_richer(a.actor, b.actor),
-        recipient=_richer(a.recipient, b.recipient),
+        actor=_richer(a.actor, b.actor, pronouns),
+        recipient=_richer(a.recipient, b.recipient, pronouns),
         location=loc,
         date=date,
         counts=counts,
