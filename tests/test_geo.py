@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from eventlens.geo.centres import checked_point
 from eventlens.geo.distance import haversine_km
-from eventlens.geo.gazetteer import Gazetteer, _checked_point
+from eventlens.geo.gazetteer import Gazetteer
 from eventlens.geo.geoparser import Geoparser
 from eventlens.geo.names import name_key
 from eventlens.model import Place
@@ -123,10 +124,10 @@ def test_subdivisions_take_their_area_centre(
 
 def test_a_subdivision_centre_far_from_all_its_places_is_not_used() -> None:
     sardinia = [(39.22, 9.12, 150_000), (39.31, 8.53, 25_000), (39.16, 8.52, 10_000)]
-    assert _checked_point((39.4, 8.9), sardinia, "IT-SU") == (39.4, 8.9)
-    assert _checked_point((45.97, 8.86), sardinia, "IT-SU") is None  # a point in Lombardy
-    assert _checked_point(None, sardinia, "IT-SU") is None
-    assert _checked_point((45.97, 8.86), [], "IT-SU") == (45.97, 8.86)
+    assert checked_point((39.4, 8.9), sardinia, "IT-SU") == (39.4, 8.9)
+    assert checked_point((45.97, 8.86), sardinia, "IT-SU") is None  # a point in Lombardy
+    assert checked_point(None, sardinia, "IT-SU") is None
+    assert checked_point((45.97, 8.86), [], "IT-SU") == (45.97, 8.86)
 
 
 def test_lookup_returns_every_level(gazetteer: Gazetteer) -> None:

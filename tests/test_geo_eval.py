@@ -18,7 +18,8 @@ from eventlens.evaluate.geo import (
     recognition_scores,
     resolution_scores,
 )
-from eventlens.geo import gazetteer as gaz
+from eventlens.geo import build as gaz_build
+from eventlens.geo.builder import Builder
 from eventlens.geo.gazetteer import Gazetteer
 from eventlens.geo.geoparser import Geoparser
 from eventlens.settings import Settings
@@ -139,19 +140,19 @@ def test_cli_geoparse_table(shared_dir: Path, capsys: pytest.CaptureFixture[str]
 
 def test_concurrent_builds_build_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[Path] = []
-    real_build = gaz._Builder
 
     def fake_build(path: Path) -> None:
         calls.append(path)
-        b = real_build()
+        b = Builder()
         b.add_place(geonameid=1, name="Testville", feature="city", country="TST", admin1=None,
                     admin2=None, lat=1.0, lon=2.0, population=10)  # fmt: skip
         b.write(path, {}, {})
 
-    monkeypatch.setattr(gaz, "build", fake_build)
+    monkeypatch.setattr(gaz_build, "build", fake_build)
     paths: list[Path] = []
     threads = [
-        threading.Thread(target=lambda: paths.append(gaz.ensure_built(tmp_path))) for _ in range(4)
+        threading.Thread(target=lambda: paths.append(gaz_build.ensure_built(tmp_path)))
+        for _ in range(4)
     ]
     for t in threads:
         t.start()

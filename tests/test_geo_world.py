@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from eventlens.geo.gazetteer import plural_demonym
 from eventlens.geo.geoparser import Geoparser, GeoPlace
+from eventlens.geo.named import plural_demonym
 
 if TYPE_CHECKING:
     from eventlens.model import Place
