@@ -25,7 +25,7 @@ from eventlens.commands.serve import allowed_hosts
 from eventlens.errors import UsageError
 from eventlens.store import Store
 from eventlens.web import WebSettings, create_app
-from eventlens.web.app import MAX_QUERY_PARAMS, host_allowed, host_name
+from eventlens.web.middleware import MAX_QUERY_PARAMS, host_allowed, host_name
 from eventlens.web.params import MAX_VALUES
 
 with warnings.catch_warnings():
