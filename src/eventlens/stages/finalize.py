@@ -1,8 +1,10 @@
-"""Last stage: ontology mappings, contexts, ids, and the confidence cut.
+"""Last stage: ontology mappings, contexts and ids.
 
 Adds the CAMEO root and the ACLED event / sub-event type of each event's
-type, mode and status (``data/ontology.yaml``), PLOVER contexts cued by words
-in its sentence, and drops events below ``settings.min_confidence``.
+type, mode and status (``data/ontology.yaml``) and PLOVER contexts cued by
+words in its sentence.  The confidence cut (``settings.min_confidence``) is
+made once, by the merge stage, before mentions are merged, so that a weak
+candidate never merges into a kept event; this stage requires it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from eventlens.settings import Settings
 
 class Finalizer:
     name = "eventlens.finalize.v1"
-    requires: tuple[str, ...] = ("events",)
+    requires: tuple[str, ...] = ("events", "merged")
     provides: tuple[str, ...] = ("final",)
 
     def __init__(self, settings: Settings, resources: Resources) -> None:
@@ -29,8 +31,6 @@ class Finalizer:
         cue_re = _cue_pattern(tuple(onto.context_cues))
         out: list[Event] = []
         for ev in doc.events:
-            if ev.confidence < self.settings.min_confidence:
-                continue
             entry = onto.lookup(ev.event_type, ev.mode)
             # the trigger's offset makes the id unique within the article and stable across runs
             anchor = ev.trigger[0] if ev.trigger else ev.evidence.start

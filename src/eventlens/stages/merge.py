@@ -15,10 +15,17 @@ they arrested him").  This stage
 
 The merged event keeps the more specific value of each field and the
 strongest status of the plot.
+
+Candidates below ``settings.min_confidence`` are cut here, before merging (a
+weak candidate must not merge into, and so lend its fields to, a kept event),
+and recorded as dropped with the reason.  This is the pipeline's one
+confidence cut: a merged event's confidence is the higher of its mentions',
+so nothing after this stage falls below it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from eventlens.model import Actor, Counts, Document, Event, Place
@@ -27,15 +34,6 @@ from eventlens.settings import Settings
 
 PLOT = ("foiled", "attempted", "threatened", "planned")
 WINDOW = 4
-NON_STATE = frozenset({"REB", "CRM", "UAF", "OPP"})
-STATE = frozenset({"COP", "MIL", "GOV", "JUD", "SPY"})
-# Which antecedents an anaphoric participant may take, by event type and role.
-ROLE_SECTORS: dict[tuple[str, str], frozenset[str]] = {
-    ("COERCE", "actor"): STATE,
-    ("COERCE", "recipient"): NON_STATE,
-    ("ASSAULT", "actor"): NON_STATE | {"MIL"},
-    ("THREATEN", "actor"): NON_STATE | {"MIL", "GOV"},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +42,8 @@ class _Words:
 
     anaphors: frozenset[str]
     pronouns: frozenset[str]
+    antecedent_sectors: Mapping[tuple[str, str], frozenset[str]]
+    """Which antecedents an anaphoric participant may take, by event type and role."""
 
     def anaphoric(self, a: Actor | None) -> bool:
         """Does the phrase point back to someone named before ("he", "the suspects")?"""
@@ -72,6 +72,7 @@ class Merger:
         words = _Words(
             self.resources.lexicon.status.anaphors,
             self.resources.knowledge.actor_words.pronouns,
+            self.resources.knowledge.actor_tables.antecedent_sectors,
         )
         floor = self.settings.min_confidence
         events = sorted(
@@ -103,14 +104,16 @@ class Merger:
         for ev in events:
             actor, recipient = ev.actor, ev.recipient
             if actor is not None and actor.sector is None and words.anaphoric(actor):
-                actor = self._antecedent(actor, out, ev, "actor")
+                actor = self._antecedent(actor, out, ev, "actor", words)
             if recipient is not None and recipient.sector is None and words.anaphoric(recipient):
-                recipient = self._antecedent(recipient, out, ev, "recipient")
+                recipient = self._antecedent(recipient, out, ev, "recipient", words)
             out.append(replace(ev, actor=actor, recipient=recipient))
         return out
 
-    def _antecedent(self, a: Actor, earlier: list[Event], ev: Event, role: str) -> Actor:
-        allowed = ROLE_SECTORS.get((ev.event_type, role))
+    def _antecedent(
+        self, a: Actor, earlier: list[Event], ev: Event, role: str, words: _Words
+    ) -> Actor:
+        allowed = words.antecedent_sectors.get((ev.event_type, role))
         for prev in reversed(earlier):
             if ev.evidence.sentence - prev.evidence.sentence > WINDOW:
                 break
