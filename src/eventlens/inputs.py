@@ -12,11 +12,13 @@ Problems that still let a document be processed (invalid UTF-8 replaced, a
 ``published`` value that is not a date, truncation) are logged as warnings
 with the document's origin and carried on :attr:`Article.warnings`, which the
 clean stage copies to :attr:`Document.warnings`.
+
+Turning bytes into text (binary sniffing, byte-order marks, charsets) is
+:mod:`eventlens.decoding`.
 """
 
 from __future__ import annotations
 
-import codecs
 import io
 import json
 import logging
@@ -29,6 +31,10 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
 
+from eventlens.decoding import binary_reason as binary_reason
+from eventlens.decoding import bom_encoding as bom_encoding
+from eventlens.decoding import bomless_wide_encoding as bomless_wide_encoding
+from eventlens.decoding import declared_charset, decode, decode_document, text_problem
 from eventlens.errors import DocumentError, InputError, UsageError
 from eventlens.model import Article, ContentType
 from eventlens.settings import Settings
@@ -57,10 +63,7 @@ SUFFIX_FORMATS: dict[str, str] = {
 _FOLDER_SUFFIXES = frozenset(SUFFIX_FORMATS)
 
 _SNIFF_BYTES = 64 * 1024
-_BINARY_CONTROL_RATIO = 0.10
 _LINE_SKIP_CHUNK = 1 << 20
-# Bytes that are never in text: C0 controls other than \t \n \v \f \r and ESC.
-_CONTROL_BYTES = frozenset(set(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}) | {0x7F}
 _HTML_START = re.compile(
     rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
 )
@@ -220,7 +223,7 @@ def _read_stream(
         return
     notes = _Notes(origin)
     declared = declared_charset(head) if fmt == "html" else None
-    text = _decode_document(data, settings.max_bytes, notes, declared)
+    text = decode_document(data, settings.max_bytes, notes.warn, declared)
     del data
     if not text.strip():
         yield InputError(origin, f"{empty} (only whitespace)")
@@ -276,7 +279,7 @@ def _read_jsonl(
 def _jsonl_article(raw: bytes, origin: str) -> Article | DocumentError:
     """One JSONL line to an Article, or the InputError that says what is wrong."""
     notes = _Notes(origin)
-    text = _decode(raw.rstrip(b"\r\n"), notes)
+    text = decode(raw.rstrip(b"\r\n"), notes.warn)
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as e:
@@ -371,147 +374,6 @@ def detect_format(suffix: str, head: bytes) -> str:
         if isinstance(obj, dict) and ("text" in obj or "html" in obj):
             return "jsonl"
     return "text"
-
-
-def binary_reason(head: bytes) -> str | None:
-    """Why these first bytes of a file look binary, or None if they look like text."""
-    if bom_encoding(head) or bomless_wide_encoding(head):
-        return None  # UTF-16/32 text: decoded by its byte-order mark or NUL pattern
-    if b"\x00" in head:
-        return "NUL bytes"
-    sample = head[:8192]
-    controls = sum(1 for b in sample if b in _CONTROL_BYTES)
-    if sample and controls / len(sample) > _BINARY_CONTROL_RATIO:
-        return f"{100 * controls // len(sample)}% control characters"
-    return None
-
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: FF FE 00 00 starts with FF FE
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def bom_encoding(head: bytes) -> str | None:
-    """``utf-32`` or ``utf-16`` when ``head`` starts with their byte-order mark."""
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            return name
-    return None
-
-
-def bomless_wide_encoding(head: bytes) -> str | None:
-    """UTF-32 or UTF-16 without a byte-order mark, told by where the NUL bytes are.
-
-    Text that is mostly ASCII/Latin in UTF-32-LE has three NULs after each
-    character byte (``a\0\0\0``), in UTF-16-LE one; the big-endian forms have
-    them before.  At least 16 bytes, and 95% of the expected positions NUL.
-    """
-    n = len(head) - len(head) % 4
-    if n < 16:
-        return None
-    sample = head[: min(n, 4096)]
-    units = len(sample) // 4
-
-    def share(positions: tuple[int, ...]) -> float:
-        hits = sum(1 for i in range(units) for p in positions if sample[4 * i + p] == 0)
-        return hits / (units * len(positions))
-
-    if share((1, 2, 3)) >= 0.95 and share((0,)) < 0.05:
-        return "utf-32-le"
-    if share((0, 1, 2)) >= 0.95 and share((3,)) < 0.05:
-        return "utf-32-be"
-    if share((1, 3)) >= 0.95 and share((0, 2)) < 0.05:
-        return "utf-16-le"
-    if share((0, 2)) >= 0.95 and share((1, 3)) < 0.05:
-        return "utf-16-be"
-    return None
-
-
-_UNDECODED_RATIO = 0.10
-
-
-def text_problem(text: str) -> str | None:
-    """Why decoded text is not a document: mostly undecodable bytes (a binary
-    blob), or nothing visible (only whitespace and invisible characters)."""
-    sample = text[:65536]
-    bad = sum(1 for c in sample if c == "\ufffd" or (c < " " and c not in "\t\n\r\f\v"))
-    if sample and bad / len(sample) > _UNDECODED_RATIO:
-        return (
-            f"binary content ({100 * bad // len(sample)}% undecodable bytes or controls), not text"
-        )
-    if not any(c.isalnum() for c in text):
-        return "no visible text (only whitespace, punctuation or invisible characters)"
-    return None
-
-
-def _decode_document(data: bytes, limit: int, notes: _Notes, declared: str | None = None) -> str:
-    """Decode a whole text/HTML input, cutting it to ``limit`` bytes with a warning."""
-    if len(data) <= limit:
-        return _decode(data, notes, declared)
-    wide = bom_encoding(data[:4]) or bomless_wide_encoding(data[:4096])
-    if wide:
-        unit = 4 if "32" in wide else 2
-        cut = limit - limit % unit
-    else:
-        cut = _cut_point(data, limit)
-    notes.warn(f"input is larger than max_bytes ({limit} bytes); read only the first {cut} bytes")
-    return _decode(memoryview(data)[:cut], notes, declared)
-
-
-def _cut_point(data: bytes, limit: int) -> int:
-    """Where to cut ``data`` at or before ``limit``: at a line or word end when near."""
-    window = max(0, limit - 4096)
-    for sep in (b"\n", b" "):
-        i = data.rfind(sep, window, limit)
-        if i > 0:
-            return i + 1
-    i = limit  # no whitespace near: do not split a UTF-8 sequence
-    while i > limit - 4 and i > 0 and (data[i] & 0xC0) == 0x80:
-        i -= 1
-    return i
-
-
-def _decode(data: bytes | memoryview, notes: _Notes, declared: str | None = None) -> str:
-    """UTF-8 (or UTF-16 with a byte-order mark); invalid bytes replaced with a warning.
-
-    ``declared`` is the encoding the document declares (an HTML page's
-    charset); it is tried when the bytes are not valid UTF-8.
-    """
-    head = bytes(data[:4096])
-    encoding = bom_encoding(head) or bomless_wide_encoding(head) or "utf-8-sig"
-    try:
-        return str(data, encoding)
-    except UnicodeError as e:
-        if declared and encoding == "utf-8-sig":
-            try:
-                return str(data, declared)
-            except (UnicodeError, LookupError):
-                pass
-        where = f" at byte {e.start}" if isinstance(e, UnicodeDecodeError) else ""
-        notes.warn(
-            f"invalid {encoding.upper().removesuffix('-SIG')}{where}; "
-            "undecodable bytes replaced with U+FFFD"
-        )
-        return str(data, encoding, errors="replace")
-
-
-_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
-
-
-def declared_charset(head: bytes) -> str | None:
-    """The character encoding an HTML page declares in its first bytes, if any, and not UTF-8."""
-    m = _CHARSET.search(head[:8192])
-    if not m:
-        return None
-    try:
-        name = codecs.lookup(m.group(1).decode("ascii")).name
-    except LookupError:
-        return None
-    # "undefined" is a real codec that refuses every byte.
-    return None if name in ("utf-8", "utf-8-sig", "undefined") else name
 
 
 class _Prefixed(io.RawIOBase):
