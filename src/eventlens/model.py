@@ -313,6 +313,9 @@ class Document:
     dropped: tuple[tuple[Event, str], ...] = ()
     """Candidate events a stage dropped, with the reason (for ``--explain``)."""
     nlp: Any = field(default=None, compare=False, repr=False)
+    clauses: Any = field(default=None, compare=False, repr=False)
+    """Each event's clause in ``nlp`` (:class:`eventlens.stages.scope.Clauses`, set by
+    the scope stage; not compared, not part of the output)."""
 
     def sentence_at(self, offset: int) -> Sentence | None:
         for s in self.sentences:

@@ -27,6 +27,7 @@ COMPONENTS: MappingProxyType[str, str] = MappingProxyType(
         "eventlens.geo.v1": "eventlens.stages.geo:make_geo",
         "eventlens.events.v1": "eventlens.stages.events:make_event_finder",
         "eventlens.code.v1": "eventlens.stages.code:make_coder",
+        "eventlens.scope.v1": "eventlens.stages.scope:make_scoper",
         "eventlens.dates.v1": "eventlens.stages.dates:make_dater",
         "eventlens.locate.v1": "eventlens.stages.locate:make_locator",
         "eventlens.merge.v1": "eventlens.stages.merge:make_merger",

@@ -13,6 +13,7 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
     "eventlens.geo.v1",
     "eventlens.events.v1",
     "eventlens.code.v1",
+    "eventlens.scope.v1",
     "eventlens.dates.v1",
     "eventlens.locate.v1",
     "eventlens.merge.v1",

@@ -19,11 +19,11 @@ from functools import lru_cache
 from typing import Any
 
 from eventlens.dateline import find_dateline
-from eventlens.knowledge.lexicon import load_yaml
+from eventlens.knowledge.loader import load_yaml
 from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
-from eventlens.stages.scope import by_sentence, owner_of, owners, paragraphs
+from eventlens.stages.scope import by_sentence, clauses_of, owner_of
 from eventlens.syntax import NUMBER_WORDS, token_at
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,7 @@ class Dater:
     own stays undated."""
 
     name = "eventlens.dates.v1"
-    requires: tuple[str, ...] = ("nlp", "events")
+    requires: tuple[str, ...] = ("nlp", "events", "scopes")
     provides: tuple[str, ...] = ("dates",)
 
     def __init__(self, settings: Settings, resources: Resources) -> None:
@@ -203,7 +203,6 @@ class Dater:
         if not doc.events or doc.nlp is None:
             return doc
         published = doc.article.published or self.settings.published
-        lex = self.resources.lexicon
         cues = date_cues()
         sents = list(doc.nlp.sents)
         line = _dateline_date(doc, published)
@@ -223,12 +222,13 @@ class Dater:
                 if resolved is None or resolved.value is None or _after(resolved, published):
                     continue
                 sentence_dates.setdefault(si, []).append((ent, resolved))
-        paragraph = paragraphs(doc.text, sents)
+        clauses = clauses_of(doc, self.name)
+        paragraph = list(clauses.paragraph)
         dates: dict[int, EventDate] = {}
         for si, idxs in by_sentence(doc.events).items():
             sent = sents[si]
             evs = [doc.events[k] for k in idxs]
-            clause_map = owners(sent, evs, lex)
+            clause_map = clauses.clause_map(idxs)
             owned: dict[int, EventDate] = {}
             shared: list[tuple[Any, EventDate]] = []
             owner_type: dict[int, str] = {}  # expression -> type of the event owning it

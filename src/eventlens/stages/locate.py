@@ -24,7 +24,7 @@ from eventlens.dateline import find_dateline
 from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
-from eventlens.stages.scope import by_sentence, owner_of, owners, paragraphs
+from eventlens.stages.scope import by_sentence, clauses_of, owner_of
 from eventlens.syntax import Token, token_at
 
 FEATURE_RANK = {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3, None: 4}
@@ -92,7 +92,7 @@ def main_place(places: list[Place]) -> Place | None:
 
 class Locator:
     name = "eventlens.locate.v1"
-    requires: tuple[str, ...] = ("nlp", "events", "places")
+    requires: tuple[str, ...] = ("nlp", "events", "places", "scopes")
     provides: tuple[str, ...] = ("locations",)
 
     def __init__(self, settings: Settings, resources: Resources) -> None:
@@ -102,9 +102,7 @@ class Locator:
     def __call__(self, doc: Document) -> Document:
         if not doc.events or doc.nlp is None:
             return doc
-        lex = self.resources.lexicon
         mw = self.resources.knowledge.media
-        sents = list(doc.nlp.sents)
         line = find_dateline(doc.text)
         usable: list[Place] = []
         adjectives: list[Place] = []
@@ -123,14 +121,14 @@ class Locator:
             s = doc.sentence_at(p.start)
             if s is not None:
                 in_sentence.setdefault(s.index, []).append(p)
-        paragraph = paragraphs(doc.text, sents)
+        clauses = clauses_of(doc, self.name)
+        paragraph = list(clauses.paragraph)
         dateline_place = _best(on_dateline, 0)
         article_place = main_place(usable) or _best(adjectives, 0)
         located: dict[int, Place | None] = {}
         for si, idxs in by_sentence(doc.events).items():
             places = in_sentence.get(si, [])
-            evs = [doc.events[k] for k in idxs]
-            clause_map = owners(sents[si], evs, lex) if places else {}
+            clause_map = clauses.clause_map(idxs) if places else {}
             owner: dict[int, int | None] = {}
             for j, p in enumerate(places):
                 tok = token_at(doc.nlp, p.start)

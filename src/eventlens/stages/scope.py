@@ -5,16 +5,26 @@ plans made in response to the Koran burning that took place last month in
 Stockholm").  A date or place belongs to the event whose clause contains it:
 walking up from the expression's head, the first event clause met owns it.
 Expressions no event owns are shared by the sentence's events.
+
+The ``eventlens.scope.v1`` stage computes each event's clause once per
+document (:class:`Clauses`, on ``Document.clauses``) for the dates and
+locate stages, which read it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
+from eventlens.errors import PipelineError
 from eventlens.knowledge.lexicon import Lexicon
-from eventlens.model import Event
+from eventlens.model import Document, Event
 from eventlens.syntax import Token, heads, token_at
+
+if TYPE_CHECKING:
+    from eventlens.pipeline import Resources
+    from eventlens.settings import Settings
 
 CLAUSE_UP = frozenset({"xcomp", "dobj", "prt", "pcomp", "auxpass"})
 
@@ -87,3 +97,61 @@ def paragraphs(text: str, sents: list[Any]) -> list[int]:
         pos = sent.start_char
         out.append(para)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Clauses:
+    """Where each event's clause is: the token indexes (in ``Document.nlp``) of its
+    clause heads, by the event's position in ``Document.events`` (None for an
+    event with no trigger token), and the paragraph number of each sentence."""
+
+    heads: tuple[tuple[int, ...] | None, ...]
+    paragraph: tuple[int, ...]
+
+    def clause_map(self, idxs: Sequence[int]) -> dict[int, list[int]]:
+        """The clause heads of a sentence's events (``idxs``, positions in
+        ``Document.events``), by their position in ``idxs``, as :func:`owners` gives them."""
+        return {local: list(h) for local, k in enumerate(idxs) if (h := self.heads[k]) is not None}
+
+
+def document_clauses(doc: Document, lex: Lexicon) -> Clauses:
+    """Every event's clause heads and every sentence's paragraph."""
+    sents = list(doc.nlp.sents)
+    found: list[tuple[int, ...] | None] = [None] * len(doc.events)
+    for si, idxs in by_sentence(doc.events).items():
+        clause_map = owners(sents[si], [doc.events[k] for k in idxs], lex)
+        for local, k in enumerate(idxs):
+            if local in clause_map:
+                found[k] = tuple(clause_map[local])
+    return Clauses(tuple(found), tuple(paragraphs(doc.text, sents)))
+
+
+def clauses_of(doc: Document, stage: str) -> Clauses:
+    """The document's clauses, checked against its events (for a stage that reads them)."""
+    clauses = doc.clauses
+    if not isinstance(clauses, Clauses) or len(clauses.heads) != len(doc.events):
+        raise PipelineError(
+            f"{stage} needs eventlens.scope.v1 to run after the last change to events"
+        )
+    return clauses
+
+
+class Scoper:
+    """Pipeline component ``eventlens.scope.v1``: each event's clause, once per document."""
+
+    name = "eventlens.scope.v1"
+    requires: tuple[str, ...] = ("nlp", "events")
+    provides: tuple[str, ...] = ("scopes",)
+
+    def __init__(self, settings: Settings, resources: Resources) -> None:
+        self.settings = settings
+        self.resources = resources
+
+    def __call__(self, doc: Document) -> Document:
+        if not doc.events or doc.nlp is None:
+            return doc
+        return replace(doc, clauses=document_clauses(doc, self.resources.lexicon))
+
+
+def make_scoper(settings: Settings, resources: Resources) -> Scoper:
+    return Scoper(settings, resources)
