@@ -32,6 +32,7 @@ from eventlens.store.schema import metadata
 from eventlens.web.queries import grouped_counts
 from test_store import pg_database
 
+FROZEN_0001 = Path(__file__).parent / "fixtures" / "store" / "schema_0001.sql"
 OVER_TIME: tuple[GroupBy, ...] = ("day", "week", "month")
 COUNT_INDEXES = {f"ix_events_{by}_status" for by in OVER_TIME}
 
@@ -120,6 +121,33 @@ def test_store_at_0001_upgrades_to_head_with_the_count_indexes(url: str) -> None
         assert _counts(engine) == before
         _migrate_to(engine, "head")
         assert _index_names(engine) >= COUNT_INDEXES
+    finally:
+        engine.dispose()
+
+
+def _sqlite_schema(engine: Engine) -> list[str]:
+    """The SQL of every table and index, without the Alembic bookkeeping, one stripped
+    line per entry."""
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name != 'alembic_version' "
+            "ORDER BY type DESC, name"
+        ).fetchall()
+    return [line.rstrip() for (sql,) in rows for line in f"{sql};".splitlines()]
+
+
+def test_revision_0001_still_creates_the_schema_it_was_written_with(tmp_path: Path) -> None:
+    """0001 is a frozen record: however ``eventlens.store.schema`` changes, migrating an
+    empty database to 0001 gives the schema it gave when it was written."""
+    frozen = [
+        line
+        for line in FROZEN_0001.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("--")
+    ]
+    engine = make_engine(resolve_url(str(tmp_path / "frozen.db")))
+    try:
+        _migrate_to(engine, "0001")
+        assert _sqlite_schema(engine) == frozen
     finally:
         engine.dispose()
 

@@ -1,7 +1,12 @@
 """The store's tables (SQLAlchemy Core), one schema for SQLite and PostgreSQL.
 
-The Alembic migrations in :mod:`eventlens.migrations` create exactly these
-tables; ``tests/test_store.py`` checks that the two agree.
+These are the tables as they are now (the head revision).  The Alembic
+migrations in :mod:`eventlens.migrations` create exactly these tables; each
+migration is a frozen record of one change and writes out what it creates
+itself (0001 the tables again) rather than importing this module, which
+changes.  ``tests/test_store.py`` and ``tests/test_store_migrations.py`` check
+that a database migrated to the head agrees with this metadata; a change here
+is a new revision (``python -m eventlens.migrations revision "what changed"``).
 
 - ``articles``: one row per article ever processed successfully, keyed by
   ``Article.id``, with a hash of its raw content (how re-ingest knows an
