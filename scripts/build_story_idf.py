@@ -2,8 +2,9 @@
 
     .venv/bin/python scripts/build_story_idf.py [--shared ../shared]
 
-Counts, for every content word (as :func:`eventlens.stories.clustering.terms` sees it), in
-how many documents of two general news corpora it occurs:
+Counts, for every content word (as :func:`eventlens.stories.text.terms` sees it, with
+the stopwords of ``data/dedup/stopwords.txt``), in how many documents of two general
+news corpora it occurs:
 
 - the NGEC synthetic news stories (``train/ngec-synthetic``: 4,500 texts
   written by a language model, MIT, ahalterman/NGEC-2025);
@@ -25,7 +26,8 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from eventlens.stories.clustering import terms
+from eventlens.knowledge import Knowledge
+from eventlens.stories.text import terms
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,9 +51,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "src/eventlens/data/dedup/idf.tsv")
     args = ap.parse_args()
     docs = texts(args.shared)
+    stopwords = Knowledge().stories.stopwords
     df: Counter[str] = Counter()
     for t in docs:
-        df.update(set(terms(t)))
+        df.update(set(terms(t, stopwords)))
     lines = [
         "# Document frequencies of content words for story text similarity",
         "# (scripts/build_story_idf.py; NGEC synthetic stories, MIT, and WikiNews, CC BY 2.5/4.0).",

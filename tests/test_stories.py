@@ -18,20 +18,22 @@ import pytest
 
 from eventlens.evaluate.dedup import make_actor, make_event, make_place
 from eventlens.evaluate.stories import detokenise, read_document, score_documents
+from eventlens.knowledge import Knowledge
 from eventlens.model import Article
 from eventlens.store import Filter, Store
-from eventlens.stories.clustering import (
-    DEFAULT_PARAMS,
-    Report,
-    StoryClusterer,
-    article_vector,
-    compare,
-    cosine,
-    is_generic,
-)
+from eventlens.stories.clustering import StoryClusterer, StoryRules
+from eventlens.stories.params import DEFAULT_PARAMS
+from eventlens.stories.report import Report
+from eventlens.stories.vectors import cosine
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = json.loads((ROOT / "tests" / "eval_baseline.json").read_text(encoding="utf-8"))
+
+KNOWLEDGE = Knowledge()
+RULES = StoryRules(KNOWLEDGE)
+compare = RULES.compare
+is_generic = RULES.is_generic
+article_vector = RULES.similarity.vectors
 
 PLACES: dict[str, dict[str, Any]] = {
     "athens": {"name": "Athens", "lat": 37.98, "lon": 23.73, "feature": "city", "country": "GRC"},
@@ -95,7 +97,7 @@ def report(
 
 
 def cluster(reports: list[Report]) -> dict[str, str]:
-    c = StoryClusterer()
+    c = StoryClusterer(KNOWLEDGE)
     for r in reports:
         c.add(r)
     return c.story_of
@@ -118,7 +120,7 @@ def test_undated_reports_without_places_join_on_their_texts() -> None:
 def test_undated_similar_events_stay_apart() -> None:
     # same type, both "opened fire", both undated and placeless: only the texts differ
     a, b = report("a", MALL, place=None), report("b", SCHOOL, place=None)
-    assert cosine(a.vector, b.vector) < DEFAULT_PARAMS.undated_min_article
+    assert cosine(RULES.vector(a), RULES.vector(b)) < DEFAULT_PARAMS.undated_min_article
     m = compare(a, b)
     assert m is None or m.score < DEFAULT_PARAMS.threshold, m
     story = cluster([a, b])
@@ -235,7 +237,7 @@ def test_the_store_joins_undated_reports(tmp_path: Path) -> None:
         report("c", SCHOOL, place="tulsa"),
         report("b", MALL_2, place="dayton"),
     ]
-    with Store.open(str(tmp_path / "s.db")) as store:
+    with Store.open(str(tmp_path / "s.db"), knowledge=KNOWLEDGE) as store:
         for r in reps:
             e = r.event
             store.save_article(

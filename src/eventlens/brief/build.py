@@ -26,7 +26,7 @@ from eventlens.formats import GEONAMES_ATTRIBUTION
 from eventlens.store import EventRecord, Filter, StoryRecord
 from eventlens.store.query import EventQuery, StoryQuery
 from eventlens.store.schema import events
-from eventlens.stories.clustering import date_range
+from eventlens.stories.report import date_range
 
 log = logging.getLogger(__name__)
 

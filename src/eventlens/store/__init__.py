@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import make_url
 
 from eventlens.errors import UsageError
+from eventlens.knowledge import Knowledge
 from eventlens.model import Article, Event
 from eventlens.store.bounds import bounded_id, bounded_origin
 from eventlens.store.engine import (
@@ -40,7 +41,8 @@ from eventlens.store.query import (
 )
 from eventlens.store.schema import articles, events, failures, stories
 from eventlens.store.writer import SaveResult, record_failure, save_article
-from eventlens.stories.clustering import DEFAULT_PARAMS, DedupParams
+from eventlens.stories.clustering import StoryRules
+from eventlens.stories.params import DEFAULT_PARAMS, DedupParams
 
 __all__ = [
     "ArticleRecord",
@@ -120,10 +122,17 @@ class Store:
     """A connection to one event store."""
 
     def __init__(
-        self, url: str, *, params: DedupParams = DEFAULT_PARAMS, read_only: bool = False
+        self,
+        url: str,
+        *,
+        params: DedupParams = DEFAULT_PARAMS,
+        read_only: bool = False,
+        knowledge: Knowledge | None = None,
     ) -> None:
         self.url = url
         self.params = params
+        self._knowledge = knowledge
+        self._story_rules: StoryRules | None = None
         self.read_only = read_only
         self._write_engine: Engine | None
         if read_only:
@@ -153,6 +162,7 @@ class Store:
         params: DedupParams = DEFAULT_PARAMS,
         create: bool = True,
         read_only: bool = False,
+        knowledge: Knowledge | None = None,
     ) -> Store:
         """Open (creating and migrating as needed) the store ``db`` names:
         a path, a URL, or None for ``$EVENTLENS_DB`` or ``./eventlens.db``.
@@ -161,6 +171,8 @@ class Store:
         :class:`UsageError` (reading commands should not leave empty stores behind).
         With ``read_only=True`` (``eventlens serve``) nothing can be written
         and nothing is migrated: a store of another schema is a UsageError.
+        ``knowledge`` gives the tables story clustering reads (pass the
+        pipeline's, ``resources.knowledge``, to parse them once).
         """
         url = resolve_url(db)
         if not create or read_only:
@@ -169,7 +181,7 @@ class Store:
             local = sa_url.get_backend_name() == "sqlite" and path and path != ":memory:"
             if local and not Path(path or "").exists():
                 raise UsageError(f"no event store at {path} (run eventlens ingest first)")
-        return cls(url, params=params, read_only=read_only)
+        return cls(url, params=params, read_only=read_only, knowledge=knowledge)
 
     @property
     def dialect(self) -> str:
@@ -192,6 +204,14 @@ class Store:
         self.close()
 
     # -- writing --------------------------------------------------------------
+
+    @property
+    def story_rules(self) -> StoryRules:
+        """The story clustering rules this store applies (built on first use,
+        from the ``knowledge`` it was opened with, or a fresh one)."""
+        if self._story_rules is None:
+            self._story_rules = StoryRules(self._knowledge or Knowledge(), self.params)
+        return self._story_rules
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -227,7 +247,7 @@ class Store:
                 last_modified=last_modified,
                 pipeline_version=pipeline_version,
                 force=force,
-                params=self.params,
+                rules=self.story_rules,
                 sentences=sentences,
             )
 

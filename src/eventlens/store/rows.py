@@ -23,7 +23,7 @@ from eventlens.model import (
     Place,
     Status,
 )
-from eventlens.stories.clustering import date_range
+from eventlens.stories.report import date_range
 
 # Sorts before every real date: events with no date at all.
 NO_DATE = date(1, 1, 1)

@@ -32,21 +32,15 @@ from sqlalchemy import (
     update,
 )
 
+from eventlens.knowledge import Knowledge
 from eventlens.model import FEATURE_LEVELS, Article, Event, stable_id
 from eventlens.store.bounds import bounded_article, bounded_failure, fit_row
 from eventlens.store.rows import NO_DATE, anchor_day, buckets, event_from_row, event_to_row
 from eventlens.store.schema import articles, events, failures, stories
-from eventlens.stories.clustering import (
-    DEFAULT_PARAMS,
-    DedupParams,
-    Member,
-    Report,
-    StorySummary,
-    assign,
-    new_story_id,
-    report_window,
-    summarize,
-)
+from eventlens.stories.clustering import StoryRules, new_story_id
+from eventlens.stories.params import DedupParams
+from eventlens.stories.report import Member, Report, date_range, report_window
+from eventlens.stories.summaries import StorySummary, summarize
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +77,12 @@ def save_article(
     last_modified: str | None = None,
     pipeline_version: str | None = None,
     force: bool = False,
-    params: DedupParams = DEFAULT_PARAMS,
+    rules: StoryRules | None = None,
     sentences: Mapping[int, str] | None = None,
 ) -> SaveResult:
     """Write one processed article inside the caller's transaction.
 
+    ``rules``: the store's story clustering (default: built from a fresh Knowledge).
     ``sentences`` (sentence index -> text) gives each event's sentence, which
     story clustering compares (and the store keeps with the event).  The
     article's fields are bounded (:func:`eventlens.store.bounds.bounded_article`)
@@ -144,11 +139,12 @@ def save_article(
     else:
         conn.execute(update(articles).where(articles.c.id == article.id).values(**values))
 
+    rules = rules or StoryRules(Knowledge())
     new_stories = joined = 0
     for e in unique:
         context = (sentences or {}).get(e.evidence.sentence)
         report = Report(e, article.source, article.published, article.url, context, text)
-        story_id, created = _assign(conn, report, params, touched)
+        story_id, created = _assign(conn, report, rules, touched)
         row = event_to_row(
             e,
             source=article.source,
@@ -204,9 +200,10 @@ def _report(row: Any) -> Report:
 def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Member]:
     """Reports already in stories that could be the same event as ``report``.
 
-    The query keeps every report that can pass :func:`eventlens.stories.clustering.compare`'s
-    gates and few others: same type and status, an overlapping date window
-    (or no date to judge by: undated is unknown, not unmatchable), and a
+    The query keeps every report that can pass the gates of
+    :meth:`eventlens.stories.clustering.StoryRules.compare` and few others:
+    same type and status, an overlapping date window (or no date to judge
+    by: undated is unknown, not unmatchable), and a
     compatible place — within the farthest distance the report's own
     feature level allows (a bounding box), or coarser places in its country,
     or no coordinates at all.  That keeps the work per event small however
@@ -318,9 +315,9 @@ def candidate_stories(
 
 
 def _assign(
-    conn: Connection, report: Report, params: DedupParams, touched: set[str]
+    conn: Connection, report: Report, rules: StoryRules, touched: set[str]
 ) -> tuple[str, bool]:
-    a = assign(report, candidate_stories(conn, report, params), params)
+    a = rules.assign(report, candidate_stories(conn, report, rules.params))
     if a.story_id is None:
         # A story is named after its first report.  That report may have been
         # replaced (its article changed) while the story lives on in others.
@@ -384,8 +381,6 @@ def refresh_story(conn: Connection, story_id: str, ts: datetime | None = None) -
 
 
 def story_values(s: StorySummary, members: Iterable[Report]) -> dict[str, Any]:
-    from eventlens.stories.clustering import date_range
-
     rng = date_range(s.date)
     anchor = anchor_day(s.date)
     published = min((m.published for m in members if m.published), default=None)
