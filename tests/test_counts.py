@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from eventlens.counts import Count, parse_count
+from eventlens.counts import Count, NumberWords, parse_count
 from eventlens.model import Article, Document
 from eventlens.pipeline import Pipeline
 from eventlens.settings import DEFAULT_PIPELINE, Settings
@@ -45,8 +45,13 @@ PUB = date(2024, 3, 5)
         ("some", None),
     ],
 )
-def test_parse_count(text: str, want: Count | None) -> None:
-    assert parse_count(text) == want
+def test_parse_count(text: str, want: Count | None, numbers: NumberWords) -> None:
+    assert parse_count(text, numbers) == want
+
+
+@pytest.fixture(scope="module")
+def numbers() -> NumberWords:
+    return NumberWords.load()
 
 
 @pytest.fixture(scope="module")

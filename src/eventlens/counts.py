@@ -7,18 +7,18 @@ words ("dozens", "hundreds", "several") give no count (None).  A range gives
 its lower bound, qualified ``range``.  Whether a count is an event's own or an
 aggregate over a war, a period or a country is :func:`is_aggregate`.
 
-Word lists live in ``data/numbers.yaml``.
+Word lists live in ``data/numbers.yaml`` (:class:`NumberWords`, the ``numbers``
+section of :class:`eventlens.knowledge.Knowledge`), passed to every function here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from eventlens.knowledge.lexicon import load_yaml
+from eventlens.knowledge.loader import load_yaml
 from eventlens.syntax import Token
 
 _DIGITS = re.compile(r"^\d{1,3}(?:[,.\u202f ]\d{3})+$|^\d+(?:\.\d+)?$")
@@ -39,28 +39,34 @@ class NumberWords:
     qualifiers: tuple[tuple[tuple[str, ...], str], ...]
     aggregate_cues: tuple[tuple[str, ...], ...]
     aggregate_subjects: frozenset[str]
+    spread_preps: frozenset[str]
+    period_marks: frozenset[str]
+    articles: frozenset[str]
 
     def is_number_word(self, w: str) -> bool:
         w = w.lower()
         return w in self.units or w in self.multipliers or bool(_DIGITS.match(w))
 
-
-@lru_cache(maxsize=1)
-def number_words() -> NumberWords:
-    """The word lists (read once per process; immutable)."""
-    data: dict[str, Any] = load_yaml("numbers.yaml")
-    quals = sorted(
-        ((tuple(k.lower().split()), str(v)) for k, v in data["qualifiers"].items()),
-        key=lambda kv: -len(kv[0]),
-    )
-    return NumberWords(
-        units=MappingProxyType({str(k): float(v) for k, v in data["units"].items()}),
-        multipliers=MappingProxyType({str(k): int(v) for k, v in data["multipliers"].items()}),
-        vague=frozenset(str(w) for w in data["vague"]),
-        qualifiers=tuple(quals),
-        aggregate_cues=tuple(tuple(str(c).lower().split()) for c in data["aggregate_cues"]),
-        aggregate_subjects=frozenset(str(w) for w in data["aggregate_subjects"]),
-    )
+    @classmethod
+    def load(cls) -> NumberWords:
+        data: dict[str, Any] = load_yaml("numbers.yaml")
+        quals = sorted(
+            ((tuple(k.lower().split()), str(v)) for k, v in data["qualifiers"].items()),
+            key=lambda kv: -len(kv[0]),
+        )
+        return cls(
+            units=MappingProxyType({str(k): float(v) for k, v in data["units"].items()}),
+            multipliers=MappingProxyType(
+                {str(k): int(v) for k, v in data["multipliers"].items()}
+            ),
+            vague=frozenset(str(w) for w in data["vague"]),
+            qualifiers=tuple(quals),
+            aggregate_cues=tuple(tuple(str(c).lower().split()) for c in data["aggregate_cues"]),
+            aggregate_subjects=frozenset(str(w) for w in data["aggregate_subjects"]),
+            spread_preps=frozenset(str(w) for w in data["spread_preps"]),
+            period_marks=frozenset(str(w) for w in data["period_marks"]),
+            articles=frozenset(str(w) for w in data["articles"]),
+        )
 
 
 def _digits(w: str) -> float | None:
@@ -84,9 +90,10 @@ def _words_value(words: list[str], nw: NumberWords) -> float | None:
             current += d
             seen = True
         elif w in nw.units:
-            current += nw.units[w] if w not in ("a", "an") else 0
-            seen = seen or w not in ("a", "an")
-            if w in ("a", "an"):
+            article = w in nw.articles
+            current += nw.units[w] if not article else 0
+            seen = seen or not article
+            if article:
                 current = max(current, 0)
         elif w in nw.multipliers:
             m = nw.multipliers[w]
@@ -111,9 +118,8 @@ def _split(text: str) -> list[str]:
     return [w for w in re.split(r"[\s]+", t.strip(" .;:")) if w]
 
 
-def parse_count(text: str) -> Count | None:
+def parse_count(text: str, nw: NumberWords) -> Count | None:
     """A count from a number phrase ("at least Thirty-seven", "two dozen"), or None."""
-    nw = number_words()
     words = _split(text)
     qualifier: str | None = None
     for q, kind in nw.qualifiers:
@@ -143,10 +149,9 @@ def parse_count(text: str) -> Count | None:
 _LINK = frozenset({"-", "and", "to", "or", ",", "\u2013"})
 
 
-def number_span(tok: Token) -> list[Token]:
+def number_span(tok: Token, nw: NumberWords) -> list[Token]:
     """The tokens of the number phrase around a numeral token (qualifier included):
     "at least Thirty - seven", "two dozen", "between 10 and 15"."""
-    nw = number_words()
     doc = tok.doc
     sent = tok.sent
 
@@ -175,37 +180,36 @@ def number_span(tok: Token) -> list[Token]:
     return list(doc[lo : hi + 1])
 
 
-def count_of_token(tok: Token) -> Count | None:
+def count_of_token(tok: Token, nw: NumberWords) -> Count | None:
     """The count a numeral token states, with its whole phrase."""
-    span = number_span(tok)
-    return parse_count(tok.doc[span[0].i : span[-1].i + 1].text)
+    span = number_span(tok, nw)
+    return parse_count(tok.doc[span[0].i : span[-1].i + 1].text, nw)
 
 
-def count_on_noun(noun: Token) -> Count | None:
+def count_on_noun(noun: Token, nw: NumberWords) -> Count | None:
     """The count stated on a noun: its numeral modifier ("37 people"), or the noun
     itself when it is a number ("Fifteen were killed")."""
-    if noun.like_num or noun.pos_ == "NUM" or number_words().is_number_word(noun.text):
-        c = count_of_token(noun)
+    if noun.like_num or noun.pos_ == "NUM" or nw.is_number_word(noun.text):
+        c = count_of_token(noun, nw)
         if c is not None:
             return c
     for c in noun.children:
         if c.dep_ in ("nummod", "quantmod") and (c.like_num or c.pos_ == "NUM"):
-            got = count_of_token(c)
+            got = count_of_token(c, nw)
             if got is not None:
                 return got
-        if c.dep_ == "nummod" and number_words().is_number_word(c.text):
-            got = count_of_token(c)
+        if c.dep_ == "nummod" and nw.is_number_word(c.text):
+            got = count_of_token(c, nw)
             if got is not None:
                 return got
     return None
 
 
-def is_aggregate(anchor: Token, count_tok: Token | None = None) -> bool:
+def is_aggregate(anchor: Token, nw: NumberWords) -> bool:
     """Is a count in this clause a total over a war, a period or a country?
 
     "the war has killed more than 70,000 since 1980", "protests across the
     country have drawn 300,000", "300,000 people marched in 120 cities worldwide"."""
-    nw = number_words()
     clause = _clause_tokens(anchor)
     words = [t.lower_ for t in clause]
     for cue in nw.aggregate_cues:
@@ -214,7 +218,9 @@ def is_aggregate(anchor: Token, count_tok: Token | None = None) -> bool:
             return True
     for c in anchor.children:
         # "... since the uprising began"
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children):
+        if c.dep_ == "advcl" and any(
+            m.dep_ == "mark" and m.lower_ in nw.period_marks for m in c.children
+        ):
             return True
         if c.dep_ in ("nsubj", "nsubjpass", "agent", "csubj"):
             head = c if c.dep_ != "agent" else next((p for p in c.children if p.dep_ == "pobj"), c)
@@ -222,10 +228,10 @@ def is_aggregate(anchor: Token, count_tok: Token | None = None) -> bool:
                 return True
     # "in 120 cities": a count spread over many places
     for t in clause:
-        if t.dep_ == "pobj" and t.head.lower_ in ("in", "across", "throughout"):
+        if t.dep_ == "pobj" and t.head.lower_ in nw.spread_preps:
             for c in t.children:
                 if c.dep_ == "nummod" and (c.like_num or c.pos_ == "NUM"):
-                    cnt = count_of_token(c)
+                    cnt = count_of_token(c, nw)
                     if cnt is not None and cnt.value > 1 and t.tag_ == "NNS":
                         return True
     return False

@@ -62,6 +62,11 @@ def heads(tok: Token) -> Iterator[Token]:
         yield cur
 
 
+def is_under(t: Token, a: Token) -> bool:
+    """Is ``a`` one of the token's syntactic heads?"""
+    return any(h.i == a.i for h in heads(t))
+
+
 def first_child(tok: Token, *deps: str) -> Token | None:
     for c in tok.children:
         if c.dep_ in deps:

@@ -1,0 +1,143 @@
+"""Roles: the actor and recipient of an event mention, from the dependency parse.
+
+Subject / passive subject / object / "by" / "against" / "of", following control
+verbs ("intended to carry out" takes the subject of "intended"), coordination and
+relative clauses ("a terrorist who intended to target").  Also here: harm done by
+a crash or a storm, which is no assault.
+"""
+
+from __future__ import annotations
+
+from eventlens.knowledge.lexicon import Lexicon
+from eventlens.stages.triggers import Trigger
+from eventlens.stages.words import EventWords
+from eventlens.syntax import (
+    OBJECT_DEPS,
+    PASSIVE_SUBJECT_DEPS,
+    RELATIVE_PRONOUNS,
+    SUBJECT_DEPS,
+    Token,
+    first_child,
+    prep_objects,
+)
+
+
+def _subject(verb: Token, ew: EventWords, depth: int = 0) -> Token | None:
+    """The subject of a verb, following control, coordination and relative clauses."""
+    if depth > 6:
+        return None
+    subj = first_child(verb, *SUBJECT_DEPS)
+    if subj is not None:
+        if subj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            return verb.head
+        return subj
+    if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and verb.head.i != verb.i:
+        head = verb.head
+        if verb.dep_ == "conj" and head.lemma_.lower() in ew.reporting_verbs:
+            return None  # "the agency cited sources that ... and confiscated": not the agency
+        if head.pos_ in ("VERB", "AUX"):
+            return _subject(head, ew, depth + 1)
+        if head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            return _subject(head.head, ew, depth + 1)
+    if verb.dep_ == "relcl":
+        return verb.head
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":
+        return verb.head
+    return None
+
+
+def _agent(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "agent":
+            return first_child(c, "pobj")
+    return None
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children)
+
+
+def roles(trig: Trigger, lex: Lexicon, ew: EventWords) -> tuple[Token | None, Token | None]:
+    """(actor, recipient) head tokens for a trigger."""
+    a = trig.anchor
+    etype = trig.sense.event_type
+    if a.pos_ in ("VERB", "AUX"):
+        if _is_passive(a):
+            recipient = first_child(a, *PASSIVE_SUBJECT_DEPS)
+            actor = _agent(a)
+        else:
+            actor = _subject(a, ew)
+            recipient = first_child(a, *OBJECT_DEPS)
+            if recipient is None:
+                objs = prep_objects(a, *ew.verb_recipient_preps)
+                recipient = objs[0] if objs else None
+        if recipient is not None and recipient.lower_ in RELATIVE_PRONOUNS and a.dep_ == "relcl":
+            recipient = a.head
+        return actor, recipient
+    # nominal mentions
+    actor = recipient = None
+    by = prep_objects(a, *ew.nominal_actor_preps)
+    of = prep_objects(a, "of")
+    against = prep_objects(a, *ew.nominal_target_preps)
+    poss = first_child(a, "poss")
+    modifiers = [
+        c
+        for c in a.children
+        if c.dep_ in ("compound", "amod", "nmod")
+        and (c.ent_type_ in ("ORG", "NORP", "GPE", "PERSON") or c.lemma_.lower() in ew.actor_nouns)
+        and c not in trig.words
+    ]
+    patient_noun = etype not in lex.of_is_actor
+    if by:
+        actor = by[0]
+    if against:
+        recipient = against[0]
+    if of:
+        if patient_noun and recipient is None:
+            recipient = of[0]
+        elif not patient_noun and actor is None and etype not in ew.speech_act_types:
+            actor = of[0]
+    if poss is not None and poss.ent_type_ not in ("DATE", "TIME"):
+        # "his arrest", "Mixon's arrest": the one arrested; "Turkey's arrest of": the actor
+        person = poss.lower_ in ew.person_possessives or (
+            poss.pos_ == "PROPN" and poss.ent_type_ not in ("ORG", "GPE", "NORP")
+        )
+        if patient_noun and recipient is None and person:
+            recipient = poss
+        elif actor is None:
+            actor = poss
+    if actor is None and modifiers:
+        actor = modifiers[0]
+    if actor is None:
+        actor = _nominal_actor(a, ew)
+    return actor, recipient
+
+
+def _nominal_actor(a: Token, ew: EventWords) -> Token | None:
+    head = a.head
+    # "carry out attacks", "staged a protest": the light verb's subject
+    if a.dep_ in ("dobj", "attr") and head.pos_ == "VERB":
+        return _subject(head, ew)
+    # "the authorities' announcement of the arrest", misparsed as "authorities of the arrest"
+    if a.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "of":
+        owner = head.head
+        if owner.pos_ in ("NOUN", "PROPN") and owner.lemma_.lower() not in ew.media_nouns:
+            by = prep_objects(owner, "by")
+            if by:
+                return by[0]
+            if owner.ent_type_ in ("ORG", "NORP", "GPE") or owner.lemma_.lower() in ew.owner_nouns:
+                return owner
+    return None
+
+
+def accidental(trig: Trigger, actor: Token | None, lex: Lexicon, ew: EventWords) -> bool:
+    """Harm done by a crash, a storm or a fire is not an assault: "a collision
+    critically injured a woman", "two were injured in the crash"."""
+    causes = lex.non_violent_causes
+    if actor is not None and actor.lemma_.lower() in causes:
+        return True
+    for w in (trig.anchor, *trig.words):
+        for obj in prep_objects(w, *ew.cause_preps):
+            if obj.lemma_.lower() in causes:
+                return True
+    return False
