@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+SCHEMA_FILE = Path(__file__).with_name("event.schema.json")
+"""The schema itself: a fixed contract that lives with this module, not in ``data/``."""
+
 
 def event_schema() -> dict[str, Any]:
-    text = resources.files("eventlens.schema").joinpath("event.schema.json").read_text("utf-8")
+    text = SCHEMA_FILE.read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
