@@ -15,7 +15,9 @@ from eventlens.langid import LanguageDetector
 from eventlens.model import Article, Document
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
-from eventlens.stages.clean import Cleaner, clean_text, extract_html, make_cleaner
+from eventlens.stages.clean import BoilerplateRules, Cleaner, clean_text, extract_html, make_cleaner
+
+RULES = BoilerplateRules.load()
 
 FIXTURES = Path(__file__).parent / "fixtures" / "inputs"
 SEED = "seed/000_9c2b090c7ed604d2.txt"
@@ -33,7 +35,7 @@ def _article(path: Path) -> Article:
 
 @pytest.fixture(scope="module")
 def cleaner() -> Cleaner:
-    return Cleaner(Settings())
+    return Cleaner(Settings(), RULES)
 
 
 # -- clean_text ----------------------------------------------------------------------
@@ -42,7 +44,7 @@ def cleaner() -> Cleaner:
 def test_seed_tail_boilerplate_removed_and_body_kept(shared_dir: Path) -> None:
     raw = (shared_dir / SEED).read_text("utf-8")
     cut = raw.index("Read More About: World News")
-    clean = clean_text(raw)
+    clean = clean_text(raw, RULES)
     assert _words(clean) == _words(raw[:cut])
     for gone in ("Read More About", "Follow AsumeTech on", "More From Category", "Leave a Reply"):
         assert gone not in clean
@@ -53,7 +55,7 @@ def test_seed_tail_boilerplate_removed_and_body_kept(shared_dir: Path) -> None:
 def test_boilerplate_article_matches_expected() -> None:
     raw = (FIXTURES / "boilerplate_article.txt").read_text("utf-8")
     expected = (FIXTURES / "boilerplate_article.expected.txt").read_text("utf-8").strip()
-    assert clean_text(raw) == expected
+    assert clean_text(raw, RULES) == expected
 
 
 # Real article paragraphs that use the words the boilerplate patterns look for.
@@ -83,7 +85,7 @@ def test_real_paragraphs_are_kept(paragraph: str) -> None:
     text = (
         f"Police arrested five people in Istanbul on Monday.\n\n{paragraph}\n\nThe raids continued."
     )
-    assert clean_text(text) == text
+    assert clean_text(text, RULES) == text
 
 
 REMOVED = [
@@ -120,7 +122,7 @@ REMOVED = [
 @pytest.mark.parametrize("line", REMOVED)
 def test_boilerplate_lines_are_removed(line: str) -> None:
     body = "Police arrested five people in Istanbul on Monday, officials said."
-    assert clean_text(f"{body}\n\n{line}\n\nThe raids continued on Tuesday.") == (
+    assert clean_text(f"{body}\n\n{line}\n\nThe raids continued on Tuesday.", RULES) == (
         f"{body}\n\nThe raids continued on Tuesday."
     )
 
@@ -133,7 +135,7 @@ def test_related_block_goes_up_to_the_next_paragraph() -> None:
         "Two killed in Kirkuk roadside bombing\n\n"
         "The attackers fled towards the desert, a security official said."
     )
-    assert clean_text(text) == (
+    assert clean_text(text, RULES) == (
         "Gunmen attacked a checkpoint near Mosul on Sunday, killing two soldiers.\n\n"
         "The attackers fled towards the desert, a security official said."
     )
@@ -145,7 +147,7 @@ def test_comment_thread_after_leave_a_reply_is_cut() -> None:
         for i in range(1, 6)
     )
     text = f"{body}\n\nLeave a Reply\n\nAyse: Terrible news. Stay safe everyone.\n\nBob: Agreed."
-    assert clean_text(text) == body
+    assert clean_text(text, RULES) == body
 
 
 @pytest.mark.parametrize(
@@ -163,7 +165,7 @@ def test_comment_thread_after_leave_a_reply_is_cut() -> None:
     ],
 )
 def test_whitespace_normalized_paragraphs_kept(raw: str, clean: str) -> None:
-    assert clean_text(raw) == clean
+    assert clean_text(raw, RULES) == clean
 
 
 def test_clean_text_is_fast_enough() -> None:
@@ -171,10 +173,10 @@ def test_clean_text_is_fast_enough() -> None:
     import time
 
     text = (FIXTURES / "boilerplate_article.txt").read_text("utf-8") * 5
-    clean_text(text)
+    clean_text(text, RULES)
     start = time.perf_counter()
     for _ in range(20):
-        clean_text(text)
+        clean_text(text, RULES)
     per_doc = (time.perf_counter() - start) / 20
     assert per_doc < 0.05, per_doc
 
@@ -229,7 +231,7 @@ def test_malformed_html_still_yields_its_text(cleaner: Cleaner) -> None:
 
 
 def test_html_without_main_text_falls_back_to_page_text() -> None:
-    page = extract_html("Police arrested <b>three men</b> in Kabul on Monday")
+    page = extract_html("Police arrested <b>three men</b> in Kabul on Monday", rules=RULES)
     assert page.fallback
     assert page.text == "Police arrested three men in Kabul on Monday"
 
@@ -309,7 +311,7 @@ def test_declared_language_is_used_when_detection_is_unsure(cleaner: Cleaner) ->
 
 
 def test_language_check_can_be_turned_off() -> None:
-    cleaner = Cleaner(Settings(check_language=False))
+    cleaner = Cleaner(Settings(check_language=False), RULES)
     doc = cleaner(Document(article=_article(FIXTURES / "french.txt")))
     assert doc.text.startswith("Trois hommes interpellés à Marseille")
 

@@ -18,7 +18,15 @@ from eventlens.inputs import read_articles
 from eventlens.model import Article
 from eventlens.pipeline import Pipeline
 from eventlens.settings import Settings
-from eventlens.stages.clean import HTML_CHARS_PER_TEXT_CHAR, MAX_DEPTH, extract_html, nesting_depth
+from eventlens.stages.clean import (
+    HTML_CHARS_PER_TEXT_CHAR,
+    MAX_DEPTH,
+    BoilerplateRules,
+    extract_html,
+    nesting_depth,
+)
+
+RULES = BoilerplateRules.load()
 
 STORY = (
     "Gunmen on motorcycles attacked an army post near the central Malian town of Mopti on "
@@ -52,7 +60,7 @@ def test_nesting_depth(html: str, depth: int) -> None:
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 10_000, 50_000, 100_000])
 @pytest.mark.parametrize("tag", ["div", "span", "b"])
 def test_deeply_nested_pages_keep_their_text(depth: int, tag: str) -> None:
-    page = extract_html(_deep(depth, tag))
+    page = extract_html(_deep(depth, tag), rules=RULES)
     assert STORY in page.text
     assert page.title == "Attack near Mopti"
 

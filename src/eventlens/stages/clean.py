@@ -16,15 +16,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache, cached_property
-from importlib import resources as importlib_resources
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from eventlens.errors import InputError, SkippedDocument
 from eventlens.inputs import parse_published
+from eventlens.knowledge.loader import load_yaml
 from eventlens.langid import LanguageDetector
 from eventlens.model import Article, Document
 from eventlens.settings import Settings
@@ -84,14 +82,7 @@ class BoilerplateRules:
 
     @classmethod
     def load(cls) -> BoilerplateRules:
-        return _default_rules()
-
-
-@cache
-def _default_rules() -> BoilerplateRules:
-    # Immutable and the same for every call: loading once per process is safe.
-    text = importlib_resources.files("eventlens").joinpath("data/boilerplate.yaml")
-    return BoilerplateRules.from_dict(yaml.safe_load(text.read_text("utf-8")))
+        return cls.from_dict(load_yaml("boilerplate.yaml"))
 
 
 # -- text cleaning -----------------------------------------------------------------
@@ -103,7 +94,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 
-def clean_text(text: str, rules: BoilerplateRules | None = None) -> str:
+def clean_text(text: str, rules: BoilerplateRules) -> str:
     """Text with boilerplate lines removed and whitespace normalized.
 
     Runs of spaces and tabs become one space, lines are stripped, paragraph
@@ -111,7 +102,6 @@ def clean_text(text: str, rules: BoilerplateRules | None = None) -> str:
     A line goes only when it matches a boilerplate rule and is short (see
     ``data/boilerplate.yaml``): article text is never cut for a word it uses.
     """
-    rules = rules or BoilerplateRules.load()
     text = unicodedata.normalize("NFC", text)
     text = _NEWLINES.sub("\n", text)
     text = _DROP_CHARS.sub("", text)
@@ -291,7 +281,7 @@ def flat_text(html: str) -> str:
     return html_lib.unescape(body)
 
 
-def extract_html(html: str, url: str | None = None, rules: BoilerplateRules | None = None) -> Page:
+def extract_html(html: str, url: str | None = None, *, rules: BoilerplateRules) -> Page:
     """Clean main text and metadata of an HTML page.
 
     trafilatura first; when what it finds has no prose once cleaned (nothing,
@@ -401,9 +391,9 @@ class Cleaner:
     requires: tuple[str, ...] = ("article",)
     provides: tuple[str, ...] = ("text",)
 
-    def __init__(self, settings: Settings, rules: BoilerplateRules | None = None) -> None:
+    def __init__(self, settings: Settings, rules: BoilerplateRules) -> None:
         self.settings = settings
-        self.rules = rules or BoilerplateRules.load()
+        self.rules = rules
 
     @cached_property
     def detector(self) -> LanguageDetector:
@@ -433,7 +423,7 @@ class Cleaner:
                 )
                 log.warning("%s: %s", origin, message)
                 warnings.append(message)
-            page = extract_html(content, article.url, self.rules)
+            page = extract_html(content, article.url, rules=self.rules)
             if not page.text:
                 raise InputError(origin, "no article text found in the HTML")
             if page.fallback and not deep:
@@ -497,4 +487,4 @@ def _host(url: str | None) -> str | None:
 
 
 def make_cleaner(settings: Settings, resources: Resources) -> Cleaner:
-    return Cleaner(settings)
+    return Cleaner(settings, resources.knowledge.boilerplate)
