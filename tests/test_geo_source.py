@@ -1,13 +1,14 @@
-"""Where an article comes from, as context for its places (geo/component.py)."""
+"""Where an article comes from, as context for its places (stages/geo.py)."""
 
 from __future__ import annotations
 
 import pytest
 
+from eventlens.geo.words import PlaceWords
 from eventlens.model import Article
 from eventlens.pipeline import Pipeline
 from eventlens.settings import Settings
-from eventlens.stages.geo import GeoStage, load_cctlds, url_country
+from eventlens.stages.geo import GeoStage, url_country
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def stage() -> GeoStage:
     ],
 )
 def test_url_country(stage: GeoStage, url: str | None, iso3: str | None) -> None:
-    assert url_country(url, stage.resources.geoparser.gazetteer, load_cctlds()) == iso3
+    assert url_country(url, stage.resources.gazetteer, PlaceWords.load().cctlds) == iso3
 
 
 def test_source_prefers_the_article_then_the_settings_then_the_site(stage: GeoStage) -> None:

@@ -65,7 +65,7 @@ class Resources:
     def geoparser(self) -> Geoparser:
         from eventlens.geo.geoparser import Geoparser
 
-        return Geoparser.from_settings(self.settings)
+        return Geoparser(self.gazetteer, words=self.knowledge.places)
 
     @cached_property
     def gazetteer(self) -> Gazetteer:

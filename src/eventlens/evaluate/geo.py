@@ -259,6 +259,25 @@ def recognition_scores(
     )
 
 
+@dataclass
+class _Tally:
+    """What :func:`evaluate` gathers article by article."""
+
+    errors: list[float] = field(default_factory=list)
+    ids: list[bool] = field(default_factory=list)
+    unresolved: int = 0
+    worst: list[dict[str, Any]] = field(default_factory=list)
+    gold_spans: list[tuple[str, int, int]] = field(default_factory=list)
+    gold_no_demonyms: list[tuple[str, int, int]] = field(default_factory=list)
+    predicted: list[tuple[str, int, int]] = field(default_factory=list)
+    e2e_errors: list[float] = field(default_factory=list)
+    e2e_missed: int = 0
+    e2e_found: int = 0
+    t_nlp: float = 0.0
+    t_resolve: float = 0.0
+    t_parse: float = 0.0
+
+
 def evaluate(
     path: Path,
     geoparser: Geoparser,
@@ -281,89 +300,96 @@ def evaluate(
     patched = 0
     if patches is not None:
         articles, patched = apply_patches(articles, read_patches(patches))
-    errors: list[float] = []
-    ids: list[bool] = []
-    unresolved = 0
-    worst: list[dict[str, Any]] = []
-    gold_spans: list[tuple[str, int, int]] = []
-    gold_no_demonyms: list[tuple[str, int, int]] = []
-    predicted: list[tuple[str, int, int]] = []
-    e2e_errors: list[float] = []
-    e2e_missed = 0
-    e2e_found = 0
-    t_nlp = t_resolve = t_parse = 0.0
+    tally = _Tally()
     for a in articles:
         doc = None
         if nlp is not None:
             t0 = time.perf_counter()
             doc = nlp(a.text)
-            t_nlp += time.perf_counter() - t0
-            t0 = time.perf_counter()
-            found = geoparser.parse(a.text, doc, demonyms=end_to_end)
-            t_parse += time.perf_counter() - t0
-            predicted.extend((a.id, p.start, p.end) for p in found)
-            if end_to_end:
-                for t in a.toponyms:
-                    if t.lat is None or t.lon is None:
-                        continue
-                    hit = _overlapping(found, t.start, t.end)
-                    if hit is not None:
-                        e2e_found += 1
-                    if hit is None or hit.lat is None or hit.lon is None:
-                        e2e_errors.append(MAX_ERROR_KM)
-                        e2e_missed += 1
-                    else:
-                        e2e_errors.append(haversine_km(t.lat, t.lon, hit.lat, hit.lon))
-            for t in a.toponyms:
-                gold_spans.append((a.id, t.start, t.end))
-                if not geoparser.gazetteer.is_demonym(t.text):
-                    gold_no_demonyms.append((a.id, t.start, t.end))
-        gold = [t for t in a.toponyms if t.lat is not None and t.lon is not None]
-        if not gold:
-            continue
-        t0 = time.perf_counter()
-        places = geoparser.resolve_spans(a.text, [(t.start, t.end) for t in gold], doc)
-        t_resolve += time.perf_counter() - t0
-        for t, p in zip(gold, places, strict=True):
-            assert t.lat is not None and t.lon is not None
-            if p.lat is None or p.lon is None:
-                err = MAX_ERROR_KM
-                unresolved += 1
-            else:
-                err = haversine_km(t.lat, t.lon, p.lat, p.lon)
-            errors.append(err)
-            if t.geonameid is not None:
-                ids.append(p.geonameid == t.geonameid)
-            if keep_errors and err >= ACCURACY_KM:
-                worst.append(
-                    {
-                        "doc": a.id,
-                        "text": t.text,
-                        "gold": [t.lat, t.lon, t.geonameid],
-                        "got": [p.name, p.feature, p.admin1, p.country, p.lat, p.lon, p.score],
-                        "reason": p.reason,
-                        "km": round(err),
-                        "context": a.text[max(0, t.start - 60) : t.end + 60].replace("\n", " "),
-                    }
-                )
-    worst.sort(key=lambda w: -float(w["km"]))
-    seconds = {"resolve": round(t_resolve, 3)}
+            tally.t_nlp += time.perf_counter() - t0
+            _recognise(a, doc, geoparser, tally, end_to_end=end_to_end)
+        _resolve_gold(a, doc, geoparser, tally, keep_errors=keep_errors)
+    tally.worst.sort(key=lambda w: -float(w["km"]))
+    seconds = {"resolve": round(tally.t_resolve, 3)}
     if nlp is not None:
-        seconds.update({"spacy": round(t_nlp, 3), "recognize_and_resolve": round(t_parse, 3)})
+        seconds.update(
+            {"spacy": round(tally.t_nlp, 3), "recognize_and_resolve": round(tally.t_parse, 3)}
+        )
+    e2e, parsed = tally.e2e_errors, nlp is not None
     return GeoReport(
         corpus=str(path),
         documents=len(articles),
         patched=patched,
-        resolution=resolution_scores(errors, unresolved, ids or None),
-        recognition=recognition_scores(gold_spans, predicted) if nlp is not None else None,
+        resolution=resolution_scores(tally.errors, tally.unresolved, tally.ids or None),
+        recognition=recognition_scores(tally.gold_spans, tally.predicted) if parsed else None,
         recognition_without_demonyms=(
-            recognition_scores(gold_no_demonyms, predicted) if nlp is not None else None
+            recognition_scores(tally.gold_no_demonyms, tally.predicted) if parsed else None
         ),
-        end_to_end=resolution_scores(e2e_errors, e2e_missed, None) if end_to_end else None,
-        end_to_end_found=(e2e_found / len(e2e_errors)) if end_to_end and e2e_errors else None,
+        end_to_end=resolution_scores(e2e, tally.e2e_missed, None) if end_to_end else None,
+        end_to_end_found=(tally.e2e_found / len(e2e)) if end_to_end and e2e else None,
         seconds=seconds,
-        errors=worst[:keep_errors] if keep_errors > 0 else [],
+        errors=tally.worst[:keep_errors] if keep_errors > 0 else [],
     )
+
+
+def _recognise(
+    a: GoldArticle, doc: Any, geoparser: Geoparser, tally: _Tally, *, end_to_end: bool
+) -> None:
+    """Recognise (and, with ``end_to_end``, resolve) the toponyms of ``a`` from its text."""
+    t0 = time.perf_counter()
+    found = geoparser.parse(a.text, doc, demonyms=end_to_end)
+    tally.t_parse += time.perf_counter() - t0
+    tally.predicted.extend((a.id, p.start, p.end) for p in found)
+    if end_to_end:
+        for t in a.toponyms:
+            if t.lat is None or t.lon is None:
+                continue
+            hit = _overlapping(found, t.start, t.end)
+            if hit is not None:
+                tally.e2e_found += 1
+            if hit is None or hit.lat is None or hit.lon is None:
+                tally.e2e_errors.append(MAX_ERROR_KM)
+                tally.e2e_missed += 1
+            else:
+                tally.e2e_errors.append(haversine_km(t.lat, t.lon, hit.lat, hit.lon))
+    for t in a.toponyms:
+        tally.gold_spans.append((a.id, t.start, t.end))
+        if not geoparser.gazetteer.is_demonym(t.text):
+            tally.gold_no_demonyms.append((a.id, t.start, t.end))
+
+
+def _resolve_gold(
+    a: GoldArticle, doc: Any, geoparser: Geoparser, tally: _Tally, *, keep_errors: int
+) -> None:
+    """Resolve exactly the gold spans of ``a`` that carry coordinates, and score them."""
+    gold = [t for t in a.toponyms if t.lat is not None and t.lon is not None]
+    if not gold:
+        return
+    t0 = time.perf_counter()
+    places = geoparser.resolve_spans(a.text, [(t.start, t.end) for t in gold], doc)
+    tally.t_resolve += time.perf_counter() - t0
+    for t, p in zip(gold, places, strict=True):
+        assert t.lat is not None and t.lon is not None
+        if p.lat is None or p.lon is None:
+            err = MAX_ERROR_KM
+            tally.unresolved += 1
+        else:
+            err = haversine_km(t.lat, t.lon, p.lat, p.lon)
+        tally.errors.append(err)
+        if t.geonameid is not None:
+            tally.ids.append(p.geonameid == t.geonameid)
+        if keep_errors and err >= ACCURACY_KM:
+            tally.worst.append(
+                {
+                    "doc": a.id,
+                    "text": t.text,
+                    "gold": [t.lat, t.lon, t.geonameid],
+                    "got": [p.name, p.feature, p.admin1, p.country, p.lat, p.lon, p.score],
+                    "reason": p.reason,
+                    "km": round(err),
+                    "context": a.text[max(0, t.start - 60) : t.end + 60].replace("\n", " "),
+                }
+            )
 
 
 def _overlapping(found: Sequence[Place], start: int, end: int) -> Place | None:

@@ -205,7 +205,8 @@ def _countryinfo() -> dict[str, dict[str, Any]]:
     """``countryinfo``'s country files, by ISO3 code (those with a point)."""
     import countryinfo
 
-    ci_dir = Path(countryinfo.__file__).parent / "data"
+    # the installed countryinfo package's own folder of JSON files (not eventlens/data)
+    ci_dir = Path(countryinfo.__file__).with_name("data")
     ci: dict[str, dict[str, Any]] = {}
     for f in sorted(ci_dir.glob("*.json")):
         d = json.loads(f.read_text(encoding="utf-8"))

@@ -30,14 +30,16 @@ the mention itself has no place context ("in", "Clinton, Iowa").  The
 small model tags such surnames as ``GPE`` when they stand alone.
 
 Words listed in ``data/geo/not_places.txt`` (months, titles, common nouns)
-are never proposed by the gazetteer alone.
+are never proposed by the gazetteer alone.  The words read around a name
+(prepositions, type words, titles, qualifiers) are in
+``data/geo/place_words.yaml``, compiled once into a
+:class:`~eventlens.geo.patterns.PlacePatterns`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from eventlens.geo.gazetteer import (
@@ -48,74 +50,20 @@ from eventlens.geo.gazetteer import (
     Gazetteer,
 )
 from eventlens.geo.names import name_key
+from eventlens.geo.patterns import PlacePatterns
 
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _MAYBE_LABELS = frozenset({"NORP", "PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
 _SKIP_LABELS = frozenset(
     {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW"}
 )
-_LOCATIVE = frozenset(
-    [
-        "in",
-        "at",
-        "near",
-        "from",
-        "into",
-        "across",
-        "throughout",
-        "outside",
-        "inside",
-        "around",
-        "within",
-        "outskirts",
-        "north",
-        "south",
-        "east",
-        "west",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "downtown",
-        "suburban",
-        "rural",
-    ]
-)
-_WEAK_LOCATIVE = frozenset(["to", "toward", "towards", "of", "via", "through", "between", "off"])
-_TYPE_AFTER = re.compile(
-    r"\s+(?:province|provinces|state|governorate|region|district|county|parish|city|town|"
-    r"village|oblast|prefecture|department|municipality|area|border|capital)\b",
-    re.IGNORECASE,
-)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
-_CONNECTORS = frozenset({"of", "de", "del", "la", "el", "al", "upon", "on", "the", "and"})
 _MAX_NGRAM = 5
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _TOWNS = frozenset({"city", "locality"})
-_TRAILING_CITY_WORD = re.compile(r"\s+[Cc]ity$")
-_QUALIFIER = re.compile(
-    r"(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|Northern|Southern|"
-    r"Eastern|Western|Central|Upper|Lower|Greater|Historic|Downtown|Metro|Old)\s+"
-)
 _COMMA_NAME = re.compile(r"\s*,\s*([A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,2})")
-_TITLE_NAME = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Sheriff|President|Senator|Officer|Judge|Mayor)\.?\s+"
-    r"([A-Z][a-z][\w'’\-]+)\b"
-)
 LONE_CITY_POP = 20_000
 """A one-word PERSON/ORG entity naming a town this large is taken as the town."""
-_RESIDENT_AFTER = re.compile(
-    r"(?:['’]s)?\s+(?:man|woman|men|women|resident|residents|native|natives|couple|family|"
-    r"teen|teenager|boy|girl|youth|officials?|police|officers?|mayor|council|area|"
-    r"restaurant|business|businesses|home|homes|neighborhood|neighbourhood|suburb|hospital|"
-    r"school|schools|church|airport|voters|citizens|community|downtown|streets?)\b"
-)
-_NORP_TYPE = re.compile(r"\s+(?:province|provinces|state|region|governorate|district)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,27 +72,6 @@ class _Token:
     end: int
     text: str
     sent_start: bool
-
-
-_TYPE_WORD_END = re.compile(
-    r"\s+(?:district|province|region|state|county|governorate|area|zone|sector)\b.*$", re.I
-)
-
-
-def load_not_places() -> frozenset[str]:
-    """The keys of ``data/geo/not_places.txt``."""
-    text = (resources.files("eventlens") / "data" / "geo" / "not_places.txt").read_text("utf-8")
-    return frozenset(
-        name_key(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
-def load_never_places() -> frozenset[str]:
-    """The keys of ``data/geo/never_places.txt`` (words that are never places in news)."""
-    text = (resources.files("eventlens") / "data" / "geo" / "never_places.txt").read_text("utf-8")
-    return frozenset(
-        name_key(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
 
 
 def _strong(cands: tuple[Candidate, ...], *, min_population: int = 0) -> list[Candidate]:
@@ -187,10 +114,11 @@ class _Recognizer:
         text: str,
         doc: Any,
         gazetteer: Gazetteer,
-        not_places: frozenset[str],
+        rules: PlacePatterns,
         toponyms_in_orgs: bool,
     ) -> None:
-        self.not_places = not_places
+        self.rules = rules
+        self.not_places = rules.not_places
         self.text = text
         self.doc = doc
         self.g = gazetteer
@@ -213,10 +141,10 @@ class _Recognizer:
             if (
                 label == "PERSON"
                 and 1 < len(words) <= 3
-                and not _QUALIFIER.match(words[0] + " ")  # "Historic Dublin"
+                and not self.rules.qualifier.match(words[0] + " ")  # "Historic Dublin"
             ):
                 names.add(words[-1])
-        names.update(m.group(1) for m in _TITLE_NAME.finditer(self.text))
+        names.update(m.group(1) for m in self.rules.title_name.finditer(self.text))
         return frozenset(n for n in names if n[:1].isupper() and len(n) > 2)
 
     def is_person(self, start: int, end: int) -> bool:
@@ -277,7 +205,7 @@ class _Recognizer:
         """
         raw = self.text[start:end]
         if self.g.lookup(raw):
-            m = _TRAILING_CITY_WORD.search(raw)
+            m = self.rules.town_suffix.search(raw)
             if not m:
                 return start, end
             whole = max(
@@ -288,10 +216,10 @@ class _Recognizer:
                 default=-1,
             )
             return (start, start + m.start()) if part >= whole else (start, end)
-        m = _QUALIFIER.match(raw)
+        m = self.rules.qualifier.match(raw)
         if m and self.g.lookup(raw[m.end() :]):
             return start + m.end(), end
-        m = _TRAILING_CITY_WORD.search(raw)
+        m = self.rules.town_suffix.search(raw)
         if m and self.g.lookup(raw[: m.start()]):
             return start, start + m.start()
         return start, end
@@ -335,12 +263,10 @@ class _Recognizer:
         if not m:
             return False
         word = m.group(1).lower()
-        return word in _LOCATIVE or (weak and word in _WEAK_LOCATIVE)
+        return word in self.rules.locatives or (weak and word in self.rules.weak_locatives)
 
     def container_after(self, end: int) -> bool:
-        m = re.match(
-            r"\s*,\s*([A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,2})", self.text[end : end + 40]
-        )
+        m = _COMMA_NAME.match(self.text[end : end + 40])
         if not m:
             return False
         words = m.group(1).split()
@@ -352,7 +278,7 @@ class _Recognizer:
         return False
 
     def type_after(self, end: int) -> bool:
-        return bool(_TYPE_AFTER.match(self.text[end : end + 20]))
+        return bool(self.rules.type_after.match(self.text[end : end + 20]))
 
     def is_demonym(self, start: int, end: int) -> bool:
         return self.g.is_demonym(self.text[start:end])
@@ -377,11 +303,9 @@ class _Recognizer:
         if name_key(raw) in self.not_places or self.is_demonym(start, end):
             return False
         if not (
-            _RESIDENT_AFTER.match(self.text, end)
+            self.rules.resident_after.match(self.text, end)
             or self.locative_before(start, weak=True)
-            or re.search(
-                r"\b(?:over|across|above|around|beyond)\s+$", self.text[max(0, start - 10) : start]
-            )
+            or self.rules.over_before.search(self.text[max(0, start - 10) : start])
         ):
             return False
         return any(
@@ -404,7 +328,7 @@ class _Recognizer:
             if label in _PLACE_LABELS:
                 if self.is_demonym(start, end) and not _strong(self.lookup(start, end)):
                     continue
-                core = _TYPE_WORD_END.sub("", self.text[start:end])
+                core = self.rules.type_word_end.sub("", self.text[start:end])
                 if core != self.text[start:end] and name_key(core) in self.not_places:
                     continue  # "Police District 9" is not the town of Police
                 self.add(start, end)
@@ -417,9 +341,7 @@ class _Recognizer:
         if label == "NORP":
             if self.is_demonym(start, end):
                 return
-            m = re.search(
-                r"\s+(?:province|provinces|state|region|governorate|district)$", raw, re.I
-            )
+            m = self.rules.norp_type.search(raw)
             if m and _strong(self.g.lookup(raw[: m.start()])):
                 self.add(start, start + m.start())
                 return
@@ -447,7 +369,7 @@ class _Recognizer:
                 return
         # closing: "University of Kentucky", "Bank of America" is a known case of noise
         for i in range(1, len(words)):
-            if words[i - 1].group().lower() in ("of", "in", "for") and i < len(words):
+            if words[i - 1].group().lower() in self.rules.org_prepositions and i < len(words):
                 s, e = words[i].start(), words[-1].end()
                 if self._org_place(s, e):
                     self.add(s, e)
@@ -478,7 +400,7 @@ class _Recognizer:
                     continue
                 last = toks[i + n - 1]
                 if not _capitalised(last.text) or any(
-                    not _capitalised(x.text) and x.text.lower() not in _CONNECTORS
+                    not _capitalised(x.text) and x.text.lower() not in self.rules.connectors
                     for x in toks[i : i + n]
                 ):
                     continue
@@ -534,27 +456,25 @@ def recognize(
     text: str,
     doc: Any,
     gazetteer: Gazetteer,
+    rules: PlacePatterns,
     *,
-    not_places: frozenset[str] = frozenset(),
-    never_places: frozenset[str] = frozenset(),
     toponyms_in_orgs: bool = True,
 ) -> list[tuple[int, int]]:
     """Character spans of the toponyms in ``text``, in text order.
 
     ``doc`` is a spaCy ``Doc`` of ``text`` or None (gazetteer-only recognition);
-    ``not_places`` are name keys never proposed by the gazetteer alone
-    (:func:`load_not_places`); ``never_places`` are dropped whatever spaCy says,
-    unless a container follows ("Hurricane, W.Va.") (:func:`load_never_places`).
+    ``rules`` hold the words read around a name (:meth:`PlacePatterns.from_words`):
+    its ``not_places`` are never proposed by the gazetteer alone, its
+    ``never_places`` are dropped whatever spaCy says, unless a container
+    follows ("Hurricane, W.Va.").
     """
-    r = _Recognizer(text, doc, gazetteer, not_places | never_places, toponyms_in_orgs)
+    r = _Recognizer(text, doc, gazetteer, rules, toponyms_in_orgs)
     r.entities()
     r.gazetteer_scan()
     r.propagate()
     blocked: list[tuple[int, int]] = []
-    if never_places:
-        words = sorted(never_places, key=len, reverse=True)
-        pattern = r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"[\s\-]+") for w in words)
-        for m in re.finditer(pattern + r")\b", text, re.IGNORECASE):
+    if rules.never is not None:
+        for m in rules.never.finditer(text):
             if m.group()[:1].isupper() and not r.container_after(m.end()):
                 blocked.append((m.start(), m.end()))
     return sorted((s, e) for s, e in r.spans if not any(s < be and bs < e for bs, be in blocked))

@@ -4,13 +4,13 @@ Where the article comes from informs resolution ("Arlington" in a Fort Worth
 paper is Arlington, Texas): the article's ``source_place``, else the run's
 ``Settings.source_place``, else the country of the site's two-letter top-level
 domain (``.tr``, ``.co.uk``; not the ones sold worldwide, listed in
-``data/geo/cctlds.tsv``).
+``data/geo/cctlds.tsv``, read into the ``places`` section of the knowledge).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from importlib import resources as package_files
 from urllib.parse import urlsplit
 
 from eventlens.geo.gazetteer import Gazetteer
@@ -19,19 +19,13 @@ from eventlens.pipeline import Resources
 from eventlens.settings import Settings
 
 
-def load_cctlds() -> dict[str, str | None]:
-    """Top-level domain -> ISO 3166-1 alpha-2 code (None: says nothing), from ``cctlds.tsv``."""
-    text = (package_files.files("eventlens") / "data" / "geo" / "cctlds.tsv").read_text("utf-8")
-    out: dict[str, str | None] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            tld, code = [*line.split("\t"), ""][:2]
-            out[tld.strip().lower()] = code.strip().upper() or None
-    return out
+def url_country(
+    url: str | None, gazetteer: Gazetteer, cctlds: Mapping[str, str | None]
+) -> str | None:
+    """ISO3 code of the country a site's two-letter top-level domain names, or None.
 
-
-def url_country(url: str | None, gazetteer: Gazetteer, cctlds: dict[str, str | None]) -> str | None:
-    """ISO3 code of the country a site's two-letter top-level domain names, or None."""
+    ``cctlds`` maps the domains that do not name their ISO 3166-1 country
+    (:attr:`eventlens.geo.words.PlaceWords.cctlds`)."""
     if not url:
         return None
     try:
@@ -53,7 +47,7 @@ class GeoStage:
     def __init__(self, settings: Settings, resources: Resources) -> None:
         self.settings = settings
         self.resources = resources
-        self.cctlds = load_cctlds()
+        self.cctlds = resources.knowledge.places.cctlds
 
     def warm_up(self) -> None:
         _ = self.resources.geoparser
@@ -63,7 +57,7 @@ class GeoStage:
         place = article.source_place or self.settings.source_place
         if place:
             return place, ()
-        iso3 = url_country(article.url, self.resources.geoparser.gazetteer, self.cctlds)
+        iso3 = url_country(article.url, self.resources.gazetteer, self.cctlds)
         return None, (iso3,) if iso3 else ()
 
     def __call__(self, doc: Document) -> Document:
