@@ -11,7 +11,9 @@ from eventlens.dateline import find_dateline
 from eventlens.model import Article, EventDate
 from eventlens.pipeline import Pipeline
 from eventlens.settings import DEFAULT_PIPELINE, Settings
-from eventlens.stages.dates import resolve_expression
+from eventlens.stages.dates import DateCues, resolve_expression
+
+CUES = DateCues.load()
 
 PUB = date(2024, 3, 5)  # a Tuesday
 
@@ -48,7 +50,7 @@ def dates_of(p: Pipeline, text: str, event_type: str) -> list[EventDate]:
     ],
 )
 def test_expressions(text: str, want: tuple[str, str, str]) -> None:
-    assert resolve_expression(text, PUB) == EventDate(*want)  # type: ignore[arg-type]
+    assert resolve_expression(text, PUB, CUES) == EventDate(*want)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

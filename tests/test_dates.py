@@ -9,7 +9,9 @@ import pytest
 from eventlens import extract
 from eventlens.model import EventDate
 from eventlens.pipeline import Pipeline
-from eventlens.stages.dates import resolve_expression
+from eventlens.stages.dates import DateCues, resolve_expression
+
+CUES = DateCues.load()
 
 PUB = date(2023, 2, 6)  # a Monday
 
@@ -38,7 +40,7 @@ CASES: list[tuple[str, tuple[str | None, str | None, str] | None]] = [
 
 @pytest.mark.parametrize(("text", "want"), CASES)
 def test_resolve(text: str, want: tuple[str | None, str | None, str] | None) -> None:
-    got = resolve_expression(text, PUB)
+    got = resolve_expression(text, PUB, CUES)
     if want is None:
         assert got is None
     else:
@@ -47,11 +49,13 @@ def test_resolve(text: str, want: tuple[str | None, str | None, str] | None) -> 
 
 @pytest.mark.parametrize("text", ["last month", "a few days ago", "yesterday", "on Thursday"])
 def test_relative_without_publication_date_is_unknown(text: str) -> None:
-    assert resolve_expression(text, None) == EventDate(None, None, "unknown")
+    assert resolve_expression(text, None, CUES) == EventDate(None, None, "unknown")
 
 
 def test_explicit_dates_need_no_publication_date() -> None:
-    assert resolve_expression("4 February 2023", None) == EventDate("2023-02-04", "day", "explicit")
+    assert resolve_expression("4 February 2023", None, CUES) == EventDate(
+        "2023-02-04", "day", "explicit"
+    )
 
 
 @pytest.mark.parametrize(

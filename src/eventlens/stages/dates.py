@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from eventlens.dateline import find_dateline
@@ -24,19 +24,75 @@ from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
 from eventlens.stages.scope import by_sentence, clauses_of, owner_of
-from eventlens.syntax import NUMBER_WORDS, token_at
+from eventlens.syntax import token_at
 
 log = logging.getLogger(__name__)
 
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-FEW = {"a few": 3, "few": 3, "several": 4, "some": 3, "a couple of": 2, "couple of": 2}
 
-_AGO = re.compile(
-    r"\b(?P<n>\d+|a few|few|several|some|a couple of|couple of|a|an|one|two|three|four|five|six|"
-    r"seven|eight|nine|ten)\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)\b"
-)
+
+def _words(words: list[str]) -> str:
+    """A regex alternation of words and phrases, in order."""
+    return "|".join(re.escape(w) for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class DateCues:
+    """The words of date expressions (``data/date_cues.yaml``, see the comments there)."""
+
+    period_words: tuple[tuple[str, ...], ...]
+    historical_cues: tuple[str, ...]
+    vague_amounts: MappingProxyType[str, int]
+    ago_numbers: MappingProxyType[str, int]
+    leading: re.Pattern[str]
+    ago: re.Pattern[str]
+    relative: re.Pattern[str]
+    same_day: re.Pattern[str]
+    two_days_before: re.Pattern[str]
+    day_before: re.Pattern[str]
+    previous: str
+    """An alternation of the words of "last week", "the past month"."""
+    last: str
+    """An alternation of the words of "last March"."""
+    day_words: frozenset[str]
+    night: re.Pattern[str]
+    deadline_preps: frozenset[str]
+
+    @classmethod
+    def load(cls) -> DateCues:
+        data: dict[str, Any] = load_yaml("date_cues.yaml")
+
+        def words(key: str) -> list[str]:
+            return [str(w).lower() for w in data[key]]
+
+        def alternation(key: str) -> str:
+            return _words(words(key))
+
+        vague = {str(k): int(v) for k, v in data["vague_amounts"].items()}
+        numbers = {str(k): int(v) for k, v in data["ago_numbers"].items()}
+        amount = "|".join([r"\d+", _words(list(vague)), _words(list(numbers))])
+        return cls(
+            period_words=tuple(tuple(w.split()) for w in words("period_words")),
+            historical_cues=tuple(words("historical_cues")),
+            vague_amounts=MappingProxyType(vague),
+            ago_numbers=MappingProxyType(numbers),
+            leading=re.compile(rf"^({alternation('leading_words')})\s+"),
+            ago=re.compile(
+                rf"\b(?P<n>{amount})\s+(?P<unit>day|week|month|year)s?\s+"
+                rf"(?:{alternation('ago_words')})\b"
+            ),
+            relative=re.compile(rf"\b({alternation('relative_words')})\b"),
+            same_day=re.compile(rf"\b({alternation('same_day')})\b"),
+            two_days_before=re.compile(rf"\b({alternation('two_days_before')})\b"),
+            day_before=re.compile(rf"\b({alternation('day_before')})\b"),
+            previous=alternation("previous_words"),
+            last=alternation("last_words"),
+            day_words=frozenset([*words("day_words"), *WEEKDAYS]),
+            night=re.compile(rf"\b({alternation('night_phrases')})\b"),
+            deadline_preps=frozenset(words("deadline_preps")),
+        )
 
 
 _ORDINAL_DAY = re.compile(r"(?:the )?([0-3]?\d)(?:st|nd|rd|th)")
@@ -47,17 +103,17 @@ def _shift_month(d: date, months: int) -> tuple[int, int]:
     return m // 12, m % 12 + 1
 
 
-def resolve_expression(text: str, published: date | None) -> EventDate | None:
+def resolve_expression(text: str, published: date | None, cues: DateCues) -> EventDate | None:
     """Resolve one date expression; None when it names no usable date."""
     t = " ".join(text.lower().replace("’", "'").split())
-    t = re.sub(r"^(on|in|since|from|by|during|the|at)\s+", "", t)
-    rel = _relative(t, published)
+    t = cues.leading.sub("", t, count=1)
+    rel = _relative(t, published, cues)
     if rel is not None:
         return rel
     return _explicit(t, published)
 
 
-def _relative(t: str, pub: date | None) -> EventDate | None:
+def _relative(t: str, pub: date | None, cues: DateCues) -> EventDate | None:
     def day(d: date, precision: str = "day") -> EventDate:
         return EventDate(d.isoformat(), precision, "relative")  # type: ignore[arg-type]
 
@@ -68,10 +124,8 @@ def _relative(t: str, pub: date | None) -> EventDate | None:
         return EventDate(f"{y:04d}", "year", "relative")
 
     is_relative = bool(
-        _AGO.search(t)
-        or re.search(
-            r"\b(today|tonight|yesterday|overnight|this|last|past|earlier|previous|recent)\b", t
-        )
+        cues.ago.search(t)
+        or cues.relative.search(t)
         or any(re.search(rf"\b{d}\b", t) for d in WEEKDAYS)
         or _ORDINAL_DAY.fullmatch(t)
     )
@@ -79,17 +133,18 @@ def _relative(t: str, pub: date | None) -> EventDate | None:
         return None
     if pub is None:
         return UNKNOWN_DATE
-    if re.search(r"\b(today|tonight|this morning|this afternoon|this evening)\b", t):
+    if cues.same_day.search(t):
         return day(pub)
-    if re.search(r"\bday before yesterday\b", t):
+    if cues.two_days_before.search(t):
         return day(pub - timedelta(days=2))
-    if re.search(r"\b(yesterday|last night|overnight)\b", t):
+    if cues.day_before.search(t):
         return day(pub - timedelta(days=1))
-    m = _AGO.search(t)
+    m = cues.ago.search(t)
     if m:
         raw = m.group("n")
-        n = int(raw) if raw.isdigit() else FEW.get(raw, NUMBER_WORDS.get(raw, 1))
-        vague = raw in FEW
+        amounts = cues.vague_amounts
+        n = int(raw) if raw.isdigit() else amounts.get(raw, cues.ago_numbers.get(raw, 1))
+        vague = raw in amounts
         unit = m.group("unit")
         if unit == "day":
             return day(pub - timedelta(days=n), "week" if vague else "day")
@@ -110,20 +165,20 @@ def _relative(t: str, pub: date | None) -> EventDate | None:
         if re.search(rf"\b{name}\b", t):
             back = (pub.weekday() - wd) % 7  # "on Saturday" in Saturday's paper: that day
             return day(pub - timedelta(days=back))
-    if re.search(r"\b(last|past|previous) week\b", t):
+    if re.search(rf"\b({cues.previous}) week\b", t):
         return day(pub - timedelta(days=7), "week")
     if re.search(r"\b(earlier )?this week\b", t):
         return day(pub - timedelta(days=min(pub.weekday(), 3)), "week")
-    if re.search(r"\b(last|past|previous) month\b", t):
+    if re.search(rf"\b({cues.previous}) month\b", t):
         return month(*_shift_month(pub, -1))
     if re.search(r"\b(earlier )?this month\b", t):
         return month(pub.year, pub.month)
-    if re.search(r"\b(last|past|previous) year\b", t):
+    if re.search(rf"\b({cues.previous}) year\b", t):
         return year(pub.year - 1)
     if re.search(r"\b(earlier )?this year\b", t):
         return year(pub.year)
     for name, mi in MONTHS.items():
-        if re.search(rf"\blast {name}\b", t):
+        if re.search(rf"\b(?:{cues.last}) {name}\b", t):
             y = pub.year if mi < pub.month else pub.year - 1
             return month(y, mi)
     return None
@@ -170,21 +225,6 @@ def _explicit(t: str, pub: date | None) -> EventDate | None:
     return EventDate(f"{d.year:04d}-{d.month:02d}", "month", "explicit")
 
 
-@dataclass(frozen=True, slots=True)
-class DateCues:
-    period_words: tuple[tuple[str, ...], ...]
-    historical_cues: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def date_cues() -> DateCues:
-    data: dict[str, Any] = load_yaml("date_cues.yaml")
-    return DateCues(
-        period_words=tuple(tuple(str(w).lower().split()) for w in data["period_words"]),
-        historical_cues=tuple(str(w).lower() for w in data["historical_cues"]),
-    )
-
-
 class Dater:
     """Each event's date from its own words: its clause, then its sentence, then
     its paragraph, then the article's dateline, and only then the publication
@@ -203,22 +243,22 @@ class Dater:
         if not doc.events or doc.nlp is None:
             return doc
         published = doc.article.published or self.settings.published
-        cues = date_cues()
+        cues = self.resources.knowledge.date_cues
         sents = list(doc.nlp.sents)
-        line = _dateline_date(doc, published)
+        line = _dateline_date(doc, published, cues)
         # every usable date expression of each sentence, in order
         sentence_dates: dict[int, list[tuple[Any, EventDate]]] = {}
         periods: dict[int, list[Any]] = {}  # "since 1980": a total or a history, undated
         for si, sent in enumerate(sents):
-            for ent in _date_expressions(sent):
+            for ent in _date_expressions(sent, cues):
                 if _is_period(ent, cues):
                     periods.setdefault(si, []).append(ent)
                     continue
-                if _is_deadline(ent):
+                if _is_deadline(ent, cues):
                     continue
                 if line is not None and ent.start_char < line[1]:
                     continue  # the dateline's own date
-                resolved = resolve_expression(ent.text, published)
+                resolved = resolve_expression(ent.text, published, cues)
                 if resolved is None or resolved.value is None or _after(resolved, published):
                     continue
                 sentence_dates.setdefault(si, []).append((ent, resolved))
@@ -271,34 +311,37 @@ class Dater:
         return replace(doc, events=events)
 
 
-DAY_WORDS = frozenset({"yesterday", "today", "tonight", "overnight", *WEEKDAYS})
-
-
-def _date_expressions(sent: Any) -> list[Any]:
+def _date_expressions(sent: Any, cues: DateCues) -> list[Any]:
     """Date entities, times that name a day ("Thursday night", "last night"), and
     day words the tagger left outside any entity ("... rule yesterday, killing")."""
     out: list[Any] = []
     covered: set[int] = set()
     for ent in sent.ents:
         day_time = ent.label_ == "TIME" and (
-            any(t.lower_ in DAY_WORDS for t in ent)
-            or bool(re.search(r"\blast night\b", ent.text.lower()))
+            any(t.lower_ in cues.day_words for t in ent)
+            or bool(cues.night.search(ent.text.lower()))
         )
         if ent.label_ == "DATE" or day_time:
             out.append(ent)
             covered.update(range(ent.start, ent.end))
     for t in sent:
-        if t.i not in covered and t.lower_ in DAY_WORDS and t.ent_type_ not in ("ORG", "PERSON"):
+        if (
+            t.i not in covered
+            and t.lower_ in cues.day_words
+            and t.ent_type_ not in ("ORG", "PERSON")
+        ):
             out.append(t.doc[t.i : t.i + 1])
     return sorted(out, key=lambda e: int(e.start))
 
 
-def _dateline_date(doc: Document, published: date | None) -> tuple[EventDate, int] | None:
+def _dateline_date(
+    doc: Document, published: date | None, cues: DateCues
+) -> tuple[EventDate, int] | None:
     """The dateline's date ("KABUL, March 4 (Reuters) -") and where the dateline ends."""
     line = find_dateline(doc.text)
     if line is None or line.date is None:
         return None
-    resolved = resolve_expression(line.date, published)
+    resolved = resolve_expression(line.date, published, cues)
     if resolved is None or resolved.value is None or _after(resolved, published):
         return None
     return resolved, line.end
@@ -337,15 +380,12 @@ def _historical(sentence: str, cues: DateCues) -> bool:
     )
 
 
-DEADLINE_PREPS = frozenset({"by", "until", "till", "before", "through", "within"})
-
-
-def _is_deadline(ent: Any) -> bool:
+def _is_deadline(ent: Any, cues: DateCues) -> bool:
     """ "by 2050", "until March": a target or a limit, not when the event happened."""
     root = ent.root
-    if root.dep_ == "pobj" and root.head.lower_ in DEADLINE_PREPS:
+    if root.dep_ == "pobj" and root.head.lower_ in cues.deadline_preps:
         return True
-    return any(t.lower_ in DEADLINE_PREPS for t in ent[:1])
+    return any(t.lower_ in cues.deadline_preps for t in ent[:1])
 
 
 def _after(d: EventDate, published: date | None) -> bool:
