@@ -4,8 +4,6 @@ Every route is a GET that reads: events, articles and stories with filters and
 cursor pages, counts, map points, exports and the brief.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Annotated, Any, get_args
 
@@ -303,33 +301,8 @@ def _count_routes(r: APIRouter, queries: Queries) -> None:
 def _download_routes(r: APIRouter, queries: Queries) -> None:
     """Exports of events and stories, and the brief."""
 
-    @r.get(
-        "/export/events",
-        summary="Export events (the formats of `eventlens export`)",
-        response_class=Response,
-        responses={200: {"description": "the file", "content": EXPORT_CONTENT}},
-    )
-    def export_events(
-        f: Annotated[WebFilter, Depends(event_filter)],
-        format: Annotated[ExportFormat, Query()] = "csv",
-        limit: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
-        order: Annotated[Order, Query()] = "asc",
-    ) -> Response:
-        return export_response(queries, "events", format, f, limit, order)
-
-    @r.get(
-        "/export/stories",
-        summary="Export stories (the formats of `eventlens export stories`)",
-        response_class=Response,
-        responses={200: {"description": "the file", "content": EXPORT_CONTENT}},
-    )
-    def export_stories(
-        f: Annotated[WebFilter, Depends(story_filter)],
-        format: Annotated[ExportFormat, Query()] = "csv",
-        limit: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
-        order: Annotated[Order, Query()] = "asc",
-    ) -> Response:
-        return export_response(queries, "stories", format, f, limit, order)
+    _export_route(r, queries, "events", event_filter, "`eventlens export`")
+    _export_route(r, queries, "stories", story_filter, "`eventlens export stories`")
 
     @r.get(
         "/brief",
@@ -348,3 +321,29 @@ def _download_routes(r: APIRouter, queries: Queries) -> None:
         ] = None,
     ) -> Response:
         return brief_response(queries, f, format, baseline)
+
+
+def _export_route(
+    r: APIRouter,
+    queries: Queries,
+    what: str,
+    filters: Callable[..., WebFilter],
+    command: str,
+) -> None:
+    """``/export/{what}``: events or stories in the formats of ``command``.  (The
+    annotations are evaluated here, not postponed: FastAPI reads ``filters`` from them.)"""
+
+    @r.get(
+        f"/export/{what}",
+        name=f"export_{what}",
+        summary=f"Export {what} (the formats of {command})",
+        response_class=Response,
+        responses={200: {"description": "the file", "content": EXPORT_CONTENT}},
+    )
+    def export(
+        f: Annotated[WebFilter, Depends(filters)],
+        format: Annotated[ExportFormat, Query()] = "csv",
+        limit: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
+        order: Annotated[Order, Query()] = "asc",
+    ) -> Response:
+        return export_response(queries, what, format, f, limit, order)
