@@ -42,7 +42,7 @@ def main() -> int:
     ap.add_argument("--build", action="store_true", help="also time a build from scratch")
     args = ap.parse_args()
 
-    from eventlens.geo.gazetteer import ensure_built
+    from eventlens.geo.build import ensure_built
     from eventlens.settings import Settings
 
     settings = Settings()

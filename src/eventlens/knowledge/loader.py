@@ -29,7 +29,7 @@ def read_text(name: str) -> str:
     try:
         return resources.files(PACKAGE).joinpath(name).read_text(encoding="utf-8")
     except (FileNotFoundError, OSError, UnicodeDecodeError) as e:
-        raise ResourceError(f"data file {name} is missing from the package or unreadable: {e}") from e
+        raise ResourceError(f"data file {name} is missing or unreadable: {e}") from e
 
 
 def load_yaml(name: str) -> Any:
