@@ -38,7 +38,13 @@ def test_url_country(stage: GeoStage, url: str | None, iso3: str | None) -> None
 def test_source_prefers_the_article_then_the_settings_then_the_site(stage: GeoStage) -> None:
     own = Article(id="1", content="x", url="https://a.com.tr/", source_place="Izmir")
     assert stage.source(own) == ("Izmir", ())
-    assert stage.source(Article(id="2", content="x", url="https://a.com.tr/")) == ("Ankara", ())
+    # the run's default reaches the geo stage on the article, where the clean stage put it
+    clean = Pipeline(Settings(source_place="Ankara", pipeline=("eventlens.clean.v1",)))
+    text = "Police said two men were arrested near the border on Monday after a long chase."
+    cleaned = clean(Article(id="2", content=text, url="https://a.com.tr/")).article
+    assert stage.source(cleaned) == ("Ankara", ())
+    kept = clean(Article(id="2b", content=text, source_place="Izmir")).article
+    assert kept.source_place == "Izmir"
     bare = Pipeline(Settings())
     geo = next(c for c in bare.components if isinstance(c, GeoStage))
     assert geo.source(Article(id="3", content="x", url="https://a.com.tr/")) == (None, ("TUR",))

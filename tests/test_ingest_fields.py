@@ -185,3 +185,27 @@ def test_settings_and_a_pipeline_that_disagree_are_refused(tmp_path: Path) -> No
         extract(STORY, pipeline=pipe, settings=other)
     with Store.open(str(tmp_path / "d.db")) as store, pytest.raises(UsageError, match="not both"):
         ingest([str(tmp_path)], store, other, pipeline=pipe)
+
+
+# ---------------------------------------------------------------- run defaults, once
+
+
+def test_run_defaults_reach_the_stored_article_once_and_never_override_its_own(
+    tmp_path: Path,
+) -> None:
+    """``--published`` and ``--source-place`` fill in what an article lacks, in the
+    clean stage, once: the stored article carries them, and a page's own date wins."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(FIXTURES / "news_page.html", src / "news_page.html")
+    (src / "plain.txt").write_text(f"{STORY} {MORE}")
+    settings = Settings(published=date(2023, 3, 9), source_place="Bamako, Mali")
+    pipe = Pipeline(settings)
+    doc = pipe(Article(id="p", content=f"{STORY} {MORE}", origin="p"))
+    assert (doc.article.published, doc.article.source_place) == (date(2023, 3, 9), "Bamako, Mali")
+    assert all(e.date.value is None or e.date.value <= "2023-03-09" for e in doc.events)
+    with Store.open(str(tmp_path / "defaults.db")) as store:
+        ingest([str(src)], store, pipeline=pipe)
+    rows = _rows(tmp_path / "defaults.db")
+    assert rows[str(src / "plain.txt")]["published"] == "2023-03-09"
+    assert rows[str(src / "news_page.html")]["published"] == "2023-02-06"  # the page's own

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from eventlens.errors import InputError, SkippedDocument
 from eventlens.inputs import parse_published
 from eventlens.knowledge.loader import load_yaml
-from eventlens.langid import LanguageDetector
+from eventlens.langid import LanguageConfig, LanguageDetector
 from eventlens.model import Article, Document
 from eventlens.settings import Settings
 
@@ -385,19 +385,27 @@ def _date_or_none(value: object) -> date | None:
 
 
 class Cleaner:
-    """Pipeline component ``eventlens.clean.v1``: article → clean text."""
+    """Pipeline component ``eventlens.clean.v1``: article → clean text.
+
+    This is where an article becomes final: the article as read, then what its
+    page says (title, date, URL, site), then the run's defaults
+    (``settings.published``, ``settings.source_place``), once.
+    """
 
     name = "eventlens.clean.v1"
     requires: tuple[str, ...] = ("article",)
     provides: tuple[str, ...] = ("text",)
 
-    def __init__(self, settings: Settings, rules: BoilerplateRules) -> None:
+    def __init__(
+        self, settings: Settings, rules: BoilerplateRules, language: LanguageConfig | None = None
+    ) -> None:
         self.settings = settings
         self.rules = rules
+        self.language = language
 
     @cached_property
     def detector(self) -> LanguageDetector:
-        return LanguageDetector()
+        return LanguageDetector(self.language)
 
     def warm_up(self) -> None:
         if self.settings.check_language:
@@ -446,7 +454,14 @@ class Cleaner:
         if not text:
             what = "no text" if not article.content.strip() else "no text left after cleaning"
             raise InputError(origin, what)
-        article = replace(article, language=self._language(article, text, origin))
+        article = replace(
+            article,
+            language=self._language(article, text, origin),
+            # The run's defaults, applied here once: later stages and the store
+            # read the article only (its own value, then its page's, then these).
+            published=article.published or self.settings.published,
+            source_place=article.source_place or self.settings.source_place,
+        )
         return replace(doc, article=article, text=text, warnings=tuple(warnings))
 
     def _language(self, article: Article, text: str, origin: str) -> str | None:
@@ -487,4 +502,4 @@ def _host(url: str | None) -> str | None:
 
 
 def make_cleaner(settings: Settings, resources: Resources) -> Cleaner:
-    return Cleaner(settings, resources.knowledge.boilerplate)
+    return Cleaner(settings, resources.knowledge.boilerplate, resources.knowledge.language)

@@ -242,7 +242,7 @@ class Dater:
     def __call__(self, doc: Document) -> Document:
         if not doc.events or doc.nlp is None:
             return doc
-        published = doc.article.published or self.settings.published
+        published = doc.article.published  # the run's default is applied by clean
         cues = self.resources.knowledge.date_cues
         sents = list(doc.nlp.sents)
         line = _dateline_date(doc, published, cues)

@@ -54,7 +54,7 @@ class GeoStage:
 
     def source(self, article: Article) -> tuple[str | None, tuple[str, ...]]:
         """Where ``article`` comes from: a place name, else the ISO3 code of its site's country."""
-        place = article.source_place or self.settings.source_place
+        place = article.source_place  # the run's default is applied by clean
         if place:
             return place, ()
         iso3 = url_country(article.url, self.resources.gazetteer, self.cctlds)
