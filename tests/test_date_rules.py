@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from eventlens.dateline import find_dateline
+from eventlens.dateline import DatelineWords, find_dateline
 from eventlens.model import Article, EventDate
 from eventlens.pipeline import Pipeline
 from eventlens.settings import DEFAULT_PIPELINE, Settings
@@ -153,7 +153,7 @@ def test_period_and_history_never_take_the_year_or_publication(dater: Pipeline, 
     ],
 )
 def test_dateline(text: str, place: str, when: str | None) -> None:
-    d = find_dateline(text)
+    d = find_dateline(text, DatelineWords.load())
     assert d is not None and (d.place, d.date) == (place, when)
     assert text[d.place_start : d.place_end] == place
 
@@ -162,4 +162,4 @@ def test_dateline(text: str, place: str, when: str | None) -> None:
     "text", ["Police said - no more", "The U.S. - China talks", "UPDATE - new"]
 )
 def test_no_dateline(text: str) -> None:
-    assert find_dateline(text) is None
+    assert find_dateline(text, DatelineWords.load()) is None

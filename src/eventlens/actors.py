@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from eventlens.dateline import find_dateline
 from eventlens.knowledge.loader import load_yaml
 from eventlens.model import Actor, Document
 from eventlens.syntax import Token, char_span, phrase_tokens
@@ -375,7 +374,7 @@ class ActorResolver:
             if ante is None:
                 return None
             return self.resolve(ante, doc, exclude)
-        dl = find_dateline(doc.text)
+        dl = doc.dateline
         if dl is not None and dl.start <= head.idx < dl.end:
             # "BESLAN, Russia — Armed militants ... stormed": the actor follows the dateline
             after = [
@@ -541,7 +540,7 @@ def clean_span(doc: Document, start: int, end: int, keep: int) -> tuple[int, int
     nl = text.find("\n", keep)
     line_end = len(text) if nl < 0 else nl
     start, end = max(start, line_start), min(end, line_end)
-    dl = find_dateline(text)
+    dl = doc.dateline
     if dl is not None and start < dl.end <= keep:
         start = max(start, dl.end)
     while start < end and (text[start].isspace() or text[start] in "-\u2013\u2014,;:"):

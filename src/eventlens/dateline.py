@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from eventlens.knowledge.loader import load_yaml
+
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -32,6 +34,18 @@ LOOK = 3  # the dateline is in one of the first lines (after the headline)
 
 
 @dataclass(frozen=True, slots=True)
+class DatelineWords:
+    """Words that open a line like a dateline but name no place (``data/dateline.yaml``)."""
+
+    not_places: frozenset[str]
+
+    @classmethod
+    def load(cls) -> DatelineWords:
+        data = load_yaml("dateline.yaml")
+        return cls(frozenset(str(w).upper() for w in data["not_places"]))
+
+
+@dataclass(frozen=True, slots=True)
 class Dateline:
     start: int
     end: int
@@ -43,8 +57,10 @@ class Dateline:
     agency: str | None
 
 
-def find_dateline(text: str) -> Dateline | None:
-    """The dateline opening one of the text's first paragraphs, or None."""
+def find_dateline(text: str, words: DatelineWords) -> Dateline | None:
+    """The dateline opening one of the text's first paragraphs, or None.
+
+    The nlp stage finds it once per document (``Document.dateline``)."""
     pos = 0
     for _ in range(LOOK):
         while pos < len(text) and text[pos] == "\n":
@@ -52,7 +68,7 @@ def find_dateline(text: str) -> Dateline | None:
         nl = text.find("\n", pos)
         line_end = len(text) if nl < 0 else nl
         m = DATELINE.match(text, pos, line_end)
-        if m is not None and _plausible(m):
+        if m is not None and _plausible(m, words):
             key = "place" if m.group("place") else "place2"
             date = m.group("date") or m.group("date2")
             agency = m.group("agency") or m.group("agency2")
@@ -71,13 +87,13 @@ def find_dateline(text: str) -> Dateline | None:
     return None
 
 
-def _plausible(m: re.Match[str]) -> bool:
+def _plausible(m: re.Match[str], words: DatelineWords) -> bool:
     place = m.group("place") or m.group("place2") or ""
     letters = [c for c in place if c.isalpha()]
     if len(letters) < 3:
         return False
     # "UPDATE -", "BREAKING -": not a place
-    return place.strip().upper() not in {"UPDATE", "BREAKING", "EXCLUSIVE", "ANALYSIS", "NOTE"}
+    return place.strip().upper() not in words.not_places
 
 
 def strip_dateline(text: str, start: int, end: int, dateline: Dateline | None) -> tuple[int, int]:

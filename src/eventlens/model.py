@@ -313,6 +313,8 @@ class Document:
     dropped: tuple[tuple[Event, str], ...] = ()
     """Candidate events a stage dropped, with the reason (for ``--explain``)."""
     nlp: Any = field(default=None, compare=False, repr=False)
+    dateline: Any = field(default=None, compare=False, repr=False)
+    """The article's dateline (:class:`eventlens.dateline.Dateline`), found once by nlp."""
     clauses: Any = field(default=None, compare=False, repr=False)
     """Each event's clause in ``nlp`` (:class:`eventlens.stages.scope.Clauses`, set by
     the scope stage; not compared, not part of the output)."""

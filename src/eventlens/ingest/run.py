@@ -120,6 +120,7 @@ def ingest(
     if pipeline is not None and settings is not None and settings != pipeline.settings:
         raise UsageError("ingest: pass settings or a pipeline, not both (a pipeline has its own)")
     pipeline = pipeline or Pipeline(settings or Settings())
+    store.share_knowledge(pipeline.resources.knowledge)
     run = _Run(store, options or IngestOptions(), on_progress or (lambda _s: None))
 
     with Fetcher(run.options.fetch) as fetcher:

@@ -18,6 +18,7 @@ Sections and their files (all under ``src/eventlens/data``):
 ``places``          geo/*.txt, geo/place_words.yaml (words that are or are not places)
 ``stories``         dedup/* (story clustering tables)
 ``language``        language.yaml
+``dateline``        dateline.yaml
 ==================  =========================================================
 """
 
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from eventlens.actors import ActorTables, ActorWords, MediaWords
     from eventlens.counts import NumberWords
+    from eventlens.dateline import DatelineWords
     from eventlens.geo.words import PlaceWords
     from eventlens.knowledge.lexicon import Lexicon, Ontology, StatusCues
     from eventlens.langid import LanguageConfig
@@ -114,3 +116,9 @@ class Knowledge:
         from eventlens.langid import LanguageConfig
 
         return LanguageConfig.load()
+
+    @cached_property
+    def dateline(self) -> DatelineWords:
+        from eventlens.dateline import DatelineWords
+
+        return DatelineWords.load()

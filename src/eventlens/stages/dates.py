@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from eventlens.dateline import find_dateline
 from eventlens.knowledge.loader import load_yaml
 from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
@@ -232,7 +231,7 @@ class Dater:
     own stays undated."""
 
     name = "eventlens.dates.v1"
-    requires: tuple[str, ...] = ("nlp", "events", "scopes")
+    requires: tuple[str, ...] = ("nlp", "dateline", "events", "scopes")
     provides: tuple[str, ...] = ("dates",)
 
     def __init__(self, settings: Settings, resources: Resources) -> None:
@@ -338,7 +337,7 @@ def _dateline_date(
     doc: Document, published: date | None, cues: DateCues
 ) -> tuple[EventDate, int] | None:
     """The dateline's date ("KABUL, March 4 (Reuters) -") and where the dateline ends."""
-    line = find_dateline(doc.text)
+    line = doc.dateline
     if line is None or line.date is None:
         return None
     resolved = resolve_expression(line.date, published, cues)

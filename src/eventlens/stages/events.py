@@ -46,7 +46,7 @@ EVIDENCE_MAX_TOKENS = 20
 
 class EventFinder:
     name = "eventlens.events.v1"
-    requires: tuple[str, ...] = ("nlp", "sentences", "places")
+    requires: tuple[str, ...] = ("nlp", "sentences", "dateline", "places")
     provides: tuple[str, ...] = ("events",)
 
     def __init__(self, settings: Settings, resources: Resources) -> None:

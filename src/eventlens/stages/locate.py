@@ -20,7 +20,6 @@ from collections import Counter
 from dataclasses import replace
 
 from eventlens.actors import MediaWords
-from eventlens.dateline import find_dateline
 from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
@@ -92,7 +91,7 @@ def main_place(places: list[Place]) -> Place | None:
 
 class Locator:
     name = "eventlens.locate.v1"
-    requires: tuple[str, ...] = ("nlp", "events", "places", "scopes")
+    requires: tuple[str, ...] = ("nlp", "dateline", "events", "places", "scopes")
     provides: tuple[str, ...] = ("locations",)
 
     def __init__(self, settings: Settings, resources: Resources) -> None:
@@ -103,7 +102,7 @@ class Locator:
         if not doc.events or doc.nlp is None:
             return doc
         mw = self.resources.knowledge.media
-        line = find_dateline(doc.text)
+        line = doc.dateline
         usable: list[Place] = []
         adjectives: list[Place] = []
         on_dateline: list[Place] = []

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from eventlens.dateline import find_dateline
 from eventlens.model import Document, Mention, Sentence
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 class SpacyStage:
     name = "eventlens.nlp.v1"
     requires: tuple[str, ...] = ("text",)
-    provides: tuple[str, ...] = ("nlp", "sentences", "mentions")
+    provides: tuple[str, ...] = ("nlp", "sentences", "mentions", "dateline")
 
     def __init__(self, settings: Settings, resources: Resources) -> None:
         self.settings = settings
@@ -47,7 +48,13 @@ class SpacyStage:
             for e in parsed.ents
         )
         return replace(
-            doc, text=text, nlp=parsed, sentences=sentences, mentions=mentions, warnings=warnings
+            doc,
+            text=text,
+            nlp=parsed,
+            sentences=sentences,
+            mentions=mentions,
+            warnings=warnings,
+            dateline=find_dateline(text, self.resources.knowledge.dateline),
         )
 
 

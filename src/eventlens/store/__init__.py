@@ -205,6 +205,13 @@ class Store:
 
     # -- writing --------------------------------------------------------------
 
+    def share_knowledge(self, knowledge: Knowledge) -> None:
+        """Cluster stories with this ``knowledge`` (a pipeline's), unless the store
+        was opened with its own or has already built its rules: the tables are
+        then parsed once per run, not once by the pipeline and again here."""
+        if self._knowledge is None and self._story_rules is None:
+            self._knowledge = knowledge
+
     @property
     def story_rules(self) -> StoryRules:
         """The story clustering rules this store applies (built on first use,
