@@ -56,9 +56,7 @@ class NumberWords:
         )
         return cls(
             units=MappingProxyType({str(k): float(v) for k, v in data["units"].items()}),
-            multipliers=MappingProxyType(
-                {str(k): int(v) for k, v in data["multipliers"].items()}
-            ),
+            multipliers=MappingProxyType({str(k): int(v) for k, v in data["multipliers"].items()}),
             vague=frozenset(str(w) for w in data["vague"]),
             qualifiers=tuple(quals),
             aggregate_cues=tuple(tuple(str(c).lower().split()) for c in data["aggregate_cues"]),
