@@ -8,22 +8,19 @@ from typing import TYPE_CHECKING
 
 from eventlens.coder import Candidate, CoderModel, Coding
 from eventlens.model import Document, Event
+from eventlens.stages.base import Stage
 
 if TYPE_CHECKING:
     from eventlens.pipeline import Resources
     from eventlens.settings import Settings
 
 
-class Coder:
+class Coder(Stage):
     """Pipeline stage: codes every candidate event; drops the ones that are not events."""
 
     name = "eventlens.code.v1"
     requires: tuple[str, ...] = ("events",)
     provides: tuple[str, ...] = ("coded",)
-
-    def __init__(self, settings: Settings, resources: Resources) -> None:
-        self.settings = settings
-        self.resources = resources
 
     @cached_property
     def model(self) -> CoderModel:

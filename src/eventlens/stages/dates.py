@@ -22,6 +22,7 @@ from eventlens.knowledge.loader import load_yaml
 from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
+from eventlens.stages.base import Stage
 from eventlens.stages.scope import by_sentence, clauses_of, owner_of
 from eventlens.syntax import token_at
 
@@ -224,7 +225,7 @@ def _explicit(t: str, pub: date | None) -> EventDate | None:
     return EventDate(f"{d.year:04d}-{d.month:02d}", "month", "explicit")
 
 
-class Dater:
+class Dater(Stage):
     """Each event's date from its own words: its clause, then its sentence, then
     its paragraph, then the article's dateline, and only then the publication
     date (source ``publication``).  A reference to the past with no date of its
@@ -233,10 +234,6 @@ class Dater:
     name = "eventlens.dates.v1"
     requires: tuple[str, ...] = ("nlp", "dateline", "events", "scopes")
     provides: tuple[str, ...] = ("dates",)
-
-    def __init__(self, settings: Settings, resources: Resources) -> None:
-        self.settings = settings
-        self.resources = resources
 
     def __call__(self, doc: Document) -> Document:
         if not doc.events or doc.nlp is None:

@@ -29,6 +29,7 @@ from eventlens.knowledge.lexicon import Lexicon, TriggerSense
 from eventlens.model import Actor, Counts, Document, Event, Evidence, Status, stable_id
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
+from eventlens.stages.base import Stage
 from eventlens.stages.roles import accidental, roles
 from eventlens.stages.status import event_status
 from eventlens.stages.tolls import Tolls
@@ -44,14 +45,10 @@ EVIDENCE_MIN_CHARS = 25
 EVIDENCE_MAX_TOKENS = 20
 
 
-class EventFinder:
+class EventFinder(Stage):
     name = "eventlens.events.v1"
     requires: tuple[str, ...] = ("nlp", "sentences", "dateline", "places")
     provides: tuple[str, ...] = ("events",)
-
-    def __init__(self, settings: Settings, resources: Resources) -> None:
-        self.settings = settings
-        self.resources = resources
 
     def warm_up(self) -> None:
         k = self.resources.knowledge

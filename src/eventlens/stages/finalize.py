@@ -15,16 +15,13 @@ from dataclasses import replace
 from eventlens.model import Document, Event, stable_id
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
+from eventlens.stages.base import Stage
 
 
-class Finalizer:
+class Finalizer(Stage):
     name = "eventlens.finalize.v1"
     requires: tuple[str, ...] = ("events", "merged")
     provides: tuple[str, ...] = ("final",)
-
-    def __init__(self, settings: Settings, resources: Resources) -> None:
-        self.settings = settings
-        self.resources = resources
 
     def __call__(self, doc: Document) -> Document:
         onto = self.resources.lexicon.ontology

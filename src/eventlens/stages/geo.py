@@ -17,6 +17,7 @@ from eventlens.geo.gazetteer import Gazetteer
 from eventlens.model import Article, Document
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
+from eventlens.stages.base import Stage
 
 
 def url_country(
@@ -39,14 +40,13 @@ def url_country(
     return gazetteer.iso3(code) if code else None
 
 
-class GeoStage:
+class GeoStage(Stage):
     name = "eventlens.geo.v1"
     requires: tuple[str, ...] = ("text", "nlp")
     provides: tuple[str, ...] = ("places",)
 
     def __init__(self, settings: Settings, resources: Resources) -> None:
-        self.settings = settings
-        self.resources = resources
+        super().__init__(settings, resources)
         self.cctlds = resources.knowledge.places.cctlds
 
     def warm_up(self) -> None:

@@ -23,6 +23,7 @@ from eventlens.actors import MediaWords
 from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
+from eventlens.stages.base import Stage
 from eventlens.stages.scope import by_sentence, clauses_of, owner_of
 from eventlens.syntax import Token, token_at
 
@@ -89,14 +90,10 @@ def main_place(places: list[Place]) -> Place | None:
     return places[best]
 
 
-class Locator:
+class Locator(Stage):
     name = "eventlens.locate.v1"
     requires: tuple[str, ...] = ("nlp", "dateline", "events", "places", "scopes")
     provides: tuple[str, ...] = ("locations",)
-
-    def __init__(self, settings: Settings, resources: Resources) -> None:
-        self.settings = settings
-        self.resources = resources
 
     def __call__(self, doc: Document) -> Document:
         if not doc.events or doc.nlp is None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from eventlens.model import Actor, Counts, Document, Event, Place
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
+from eventlens.stages.base import Stage
 
 PLOT = ("foiled", "attempted", "threatened", "planned")
 WINDOW = 4
@@ -57,14 +58,10 @@ def _head_word(a: Actor) -> str:
     return words[-1] if words else ""
 
 
-class Merger:
+class Merger(Stage):
     name = "eventlens.merge.v1"
     requires: tuple[str, ...] = ("events",)
     provides: tuple[str, ...] = ("merged",)
-
-    def __init__(self, settings: Settings, resources: Resources) -> None:
-        self.settings = settings
-        self.resources = resources
 
     def __call__(self, doc: Document) -> Document:
         if len(doc.events) < 1:

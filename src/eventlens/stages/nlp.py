@@ -11,18 +11,15 @@ from eventlens.dateline import find_dateline
 from eventlens.model import Document, Mention, Sentence
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
+from eventlens.stages.base import Stage
 
 log = logging.getLogger(__name__)
 
 
-class SpacyStage:
+class SpacyStage(Stage):
     name = "eventlens.nlp.v1"
     requires: tuple[str, ...] = ("text",)
     provides: tuple[str, ...] = ("nlp", "sentences", "mentions", "dateline")
-
-    def __init__(self, settings: Settings, resources: Resources) -> None:
-        self.settings = settings
-        self.resources = resources
 
     def warm_up(self) -> None:
         _ = self.resources.nlp

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from eventlens.errors import PipelineError
 from eventlens.knowledge.lexicon import Lexicon
 from eventlens.model import Document, Event
+from eventlens.stages.base import Stage
 from eventlens.syntax import Token, heads, token_at
 
 if TYPE_CHECKING:
@@ -136,16 +137,12 @@ def clauses_of(doc: Document, stage: str) -> Clauses:
     return clauses
 
 
-class Scoper:
+class Scoper(Stage):
     """Pipeline component ``eventlens.scope.v1``: each event's clause, once per document."""
 
     name = "eventlens.scope.v1"
     requires: tuple[str, ...] = ("nlp", "events")
     provides: tuple[str, ...] = ("scopes",)
-
-    def __init__(self, settings: Settings, resources: Resources) -> None:
-        self.settings = settings
-        self.resources = resources
 
     def __call__(self, doc: Document) -> Document:
         if not doc.events or doc.nlp is None:
