@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -105,3 +106,15 @@ def test_every_cli_verb_and_eval_target_has_its_module() -> None:
     parser = build_parser()
     assert parser.parse_args(["eval", "gold", "somewhere"]).target == "gold"
     assert parser.parse_args(["eval", "coder"]).target == "coder"
+
+
+def test_a_wrong_field_says_what_was_coded_and_what_the_gold_says() -> None:
+    art = GoldArticle("a", TEXT, date(2024, 3, 2), GOLD)
+    wrong = _event("Gunmen killed 12 villagers", "ASSAULT", killed=5, place=(12.0, 8.52))
+    wrong = replace(wrong, date=EventDate("2024-03-02", "day", "publication"))
+    total = Score()
+    score_article(art, [wrong], total)
+    errors = "\n".join(total.field_errors)
+    assert "killed wrong: [got 5, gold 12]" in errors
+    assert "date wrong: [got 2024-03-02 (publication), gold 2024-03-01]" in errors
+    assert "place wrong: [got None (None), gold None (None)]" in errors

@@ -286,7 +286,9 @@ def score_article(
             total.scored[f] += 1
             total.right[f] += ok
             if not ok:
-                total.field_errors.append(f"{art.name}: {g.get('id')} {f} wrong: {_describe(ev)}")
+                total.field_errors.append(
+                    f"{art.name}: {g.get('id')} {f} wrong: {_values(f, g, ev)} {_describe(ev)}"
+                )
         if core:
             total.core_matched += 1
             total.core_typed += bool(res["type"])
@@ -318,6 +320,29 @@ def _repeats(
     if sp is not None and sp[1][0] <= a0 < sp[1][1]:
         return True
     return bool(_place_right(g.get("location"), ev)) and ev.date.value == first.date.value
+
+
+def _values(f: str, g: dict[str, Any], ev: Event) -> str:
+    """What was coded and what the gold says, for one wrong field."""
+    got: object
+    if f == "date":
+        gd = g.get("date") or {}
+        return f"[got {ev.date.value} ({ev.date.source}), gold {gd.get('value')}]"
+    if f == "place":
+        loc, gl = ev.location, g.get("location") or {}
+        got = f"{loc.name} ({loc.country})" if loc else None
+        return f"[got {got}, gold {gl.get('name')} ({gl.get('country')})]"
+    if f in COUNTS:
+        return f"[got {getattr(ev.counts, f)}, gold {g.get(f)}]"
+    if f in ("actor_sector", "recipient_sector"):
+        role = f.removesuffix("_sector")
+        got = getattr(getattr(ev, role), "sector", None)
+        return f"[got {got}, gold {(g.get(role) or {}).get('sector')}]"
+    if f in ("mode", "acled_sub"):
+        got = ev.mode if f == "mode" else ev.acled_sub_event_type
+        want = g.get("mode") if f == "mode" else (g.get("acled") or {}).get("sub_event_type")
+        return f"[got {got}, gold {want}]"
+    return f"[gold {g.get('event_type')}/{g.get('status')}]"
 
 
 def _describe(ev: Event) -> str:
