@@ -53,13 +53,14 @@ def first(p: Pipeline, text: str, event_type: str) -> Event:
             "militants",
             "REB",
         ),
-        # what the actor wears is not who the actor is
+        # what the actor wears is not who the actor is; unnamed gunmen are an
+        # unidentified armed group (UAF), not the army and not rebels
         (
             "Gunmen wearing military uniforms attacked a village in Zamfara.",
             "ASSAULT",
             "actor",
             "Gunmen",
-            "REB",
+            "UAF",
         ),
         # a patrol party is not a political party
         (

@@ -13,173 +13,24 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any
 
-from eventlens.knowledge.loader import load_yaml
+from eventlens.actor_tables import ActorTables, ActorWords, GroupSpec, MediaWords
 from eventlens.model import Actor, Document
 from eventlens.syntax import Token, char_span, phrase_tokens
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "ActorResolver",
+    "ActorTables",
+    "ActorWords",
+    "GroupSpec",
+    "MediaWords",
+    "clean_span",
+]
+
 CountryCode = Callable[[str], "str | None"]
 CountryName = Callable[[str], "str | None"]
-
-
-@dataclass(frozen=True, slots=True)
-class MediaWords:
-    """News outlets and the nouns a place can locate (``data/media.yaml``)."""
-
-    outlet_words: frozenset[str]
-    outlets: tuple[str, ...]
-    place_heads: frozenset[str]
-    actor_suffixes: frozenset[str]
-    outlet_prefixes: tuple[str, ...]
-    not_outlet_after_place: frozenset[str]
-
-    @classmethod
-    def load(cls) -> MediaWords:
-        data: dict[str, Any] = load_yaml("media.yaml")
-        return cls(
-            outlet_words=frozenset(str(w).lower() for w in data["outlet_words"]),
-            outlets=tuple(str(w) for w in data["outlets"]),
-            place_heads=frozenset(str(w).lower() for w in data["place_heads"]),
-            actor_suffixes=frozenset(str(w).lower() for w in data["actor_suffixes"]),
-            outlet_prefixes=tuple(str(w) for w in data["outlet_prefixes"]),
-            not_outlet_after_place=frozenset(
-                str(w).lower() for w in data["not_outlet_after_place"]
-            ),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ActorWords:
-    """What an actor phrase can be (``data/actor_words.yaml``)."""
-
-    quantity_heads: frozenset[str]
-    bare_numbers: frozenset[str]
-    instruments: MappingProxyType[str, str | None]
-    media_heads: frozenset[str]
-    event_heads: frozenset[str]
-    not_sector: tuple[str, ...]
-    person_nouns: frozenset[str]
-    pronoun_window: int
-    pronouns: frozenset[str]
-    plural_pronouns: frozenset[str]
-    person_pronouns: frozenset[str]
-    no_antecedent: frozenset[str]
-    collective_heads: frozenset[str]
-    target_preps: frozenset[str]
-    kept_preps: frozenset[str]
-
-    @classmethod
-    def load(cls) -> ActorWords:
-        data: dict[str, Any] = load_yaml("actor_words.yaml")
-
-        def words(key: str) -> frozenset[str]:
-            return frozenset(str(w) for w in data[key])
-
-        return cls(
-            quantity_heads=words("quantity_heads"),
-            bare_numbers=words("bare_numbers"),
-            instruments=MappingProxyType(
-                {str(k).lower(): (str(v) if v else None) for k, v in data["instruments"].items()}
-            ),
-            media_heads=words("media_heads"),
-            event_heads=words("event_heads"),
-            not_sector=tuple(str(w).lower() for w in data["not_sector"]),
-            person_nouns=words("person_nouns"),
-            pronoun_window=int(data.get("pronoun_window", 1)),
-            pronouns=words("pronouns"),
-            plural_pronouns=words("plural_pronouns"),
-            person_pronouns=words("person_pronouns"),
-            no_antecedent=words("no_antecedent"),
-            collective_heads=words("collective_heads"),
-            target_preps=words("target_preps"),
-            kept_preps=words("kept_preps"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class GroupSpec:
-    """A named organisation of the actor dictionary, with its aliases in file order."""
-
-    name: str
-    sector: str | None
-    country: str | None
-    aliases: tuple[str, ...]
-
-
-def _group_specs(raw: dict[str, Any] | None) -> tuple[GroupSpec, ...]:
-    return tuple(
-        GroupSpec(
-            str(name),
-            spec.get("sector"),
-            spec.get("country"),
-            tuple(str(a) for a in spec["aliases"]),
-        )
-        for name, spec in (raw or {}).items()
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class ActorTables:
-    """The actor dictionary as parsed tables (``data/actors.yaml`` and
-    ``data/armed_groups.yaml``; see the comments there)."""
-
-    groups: tuple[GroupSpec, ...]
-    """The named groups of actors.yaml (organisations, agencies, media)."""
-    exact_case: frozenset[str]
-    armed_groups: tuple[GroupSpec, ...]
-    """The armed groups of armed_groups.yaml (actors.yaml wins where both name one)."""
-    armed_exact_case: frozenset[str]
-    sectors: tuple[tuple[str, tuple[str, ...]], ...]
-    """(sector, keywords) in file order."""
-    state_sectors: frozenset[str]
-    non_state_sectors: frozenset[str]
-    forces_sectors: frozenset[str]
-    foreign_missions: frozenset[str]
-    role_sector: MappingProxyType[str, MappingProxyType[str, str]]
-    sector_labels: MappingProxyType[str, str]
-    antecedent_sectors: MappingProxyType[tuple[str, str], frozenset[str]]
-    """(event type, role) -> the sectors an anaphoric participant's antecedent may have."""
-
-    @classmethod
-    def load(cls) -> ActorTables:
-        data: dict[str, Any] = load_yaml("actors.yaml")
-        armed: dict[str, Any] = load_yaml("armed_groups.yaml")
-        state = frozenset(str(s) for s in data.get("state_sectors", ()))
-        non_state = frozenset(str(s) for s in data.get("non_state_sectors", ()))
-        named = {"state": state, "non_state": non_state}
-        antecedents: dict[tuple[str, str], frozenset[str]] = {}
-        for key, members in (data.get("antecedent_sectors") or {}).items():
-            event_type, _, role = str(key).partition(" ")
-            out: set[str] = set()
-            for m in members:
-                out.update(named.get(str(m), {str(m)}))
-            antecedents[(event_type, role)] = frozenset(out)
-        return cls(
-            groups=_group_specs(data["groups"]),
-            exact_case=frozenset(str(w) for w in data.get("exact_case", ())),
-            armed_groups=_group_specs(armed.get("groups")),
-            armed_exact_case=frozenset(str(w) for w in armed.get("exact_case", ())),
-            sectors=tuple(
-                (str(k), tuple(str(w).lower() for w in v)) for k, v in data["sectors"].items()
-            ),
-            state_sectors=state,
-            non_state_sectors=non_state,
-            forces_sectors=frozenset(str(s) for s in data.get("forces_sectors", ())),
-            foreign_missions=frozenset(str(w) for w in data.get("foreign_missions", ())),
-            role_sector=MappingProxyType(
-                {
-                    str(k): MappingProxyType({str(a): str(b) for a, b in v.items()})
-                    for k, v in (data.get("role_sector") or {}).items()
-                }
-            ),
-            sector_labels=MappingProxyType(
-                {str(k): str(v) for k, v in (data.get("sector_labels") or {}).items()}
-            ),
-            antecedent_sectors=MappingProxyType(antecedents),
-        )
 
 
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
@@ -264,17 +115,24 @@ class ActorResolver:
             if phrase in low:
                 low = low.replace(phrase, " " * len(phrase))
                 masked = True
-        if (
-            head is not None
-            and head.lower() in self._sectors
-            and (not masked or re.search(rf"(?<![\w-]){re.escape(head.lower())}(?![\w-])", low))
-        ):
-            return self._sectors[head.lower()]
         best: tuple[int, str] | None = None
+        ending: tuple[int, str] | None = None
+        h = head.lower() if head is not None else None
         for m in self._sector_re.finditer(low):
             key = m.group(0).lower()
             if best is None or len(key) > best[0]:
                 best = (len(key), self._sectors[key])
+            ends_in_head = h is not None and key != h and key.endswith(" " + h)
+            if ends_in_head and (ending is None or len(key) > ending[0]):
+                ending = (len(key), self._sectors[key])
+        if ending is not None:
+            return ending[1]  # "armed men", "aid workers": the phrase ending in the head
+        if (
+            h is not None
+            and h in self._sectors
+            and (not masked or re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", low))
+        ):
+            return self._sectors[h]
         return best[1] if best else None
 
     def label(self, sector: str | None, country: str | None) -> str | None:
@@ -287,7 +145,7 @@ class ActorResolver:
 
     def with_role(self, actor: Actor, event_key: str) -> Actor:
         """Adjust a generic actor's sector for its role ("authorities" arresting -> COP)."""
-        table = self.role_sector.get(event_key)
+        table = self.role_sector.get(event_key) or self.role_sector.get(event_key.split("/")[0])
         if not table or actor.sector is None or actor.sector not in table:
             return actor
         sector = table[actor.sector]
@@ -415,7 +273,12 @@ class ActorResolver:
             if head.lemma_.lower() not in self.media.place_heads:  # "a government-held town"
                 sector = self.sector_in(" ".join(t.text for t in described), None)
             sector = sector or implied
+        if sector is None and group is None and (person or head.pos_ == "PROPN"):
+            # "Lee, leader of the opposition party": the person's title says who
+            sector = self._title_sector(head)
         country = self._country(full, doc, fstart, fend) or (group.country if group else None)
+        if sector is None and group is None and not person and country is not None:
+            sector = self._state_sector(head, text, country)
         if country is None and sector in self.state_sectors:
             country = self.place_country(doc, fstart, fend)
         if group:
@@ -425,6 +288,24 @@ class ActorResolver:
         else:
             name = self.label(sector, country)
         return Actor(text=text, start=start, end=end, name=name, country=country, sector=sector)
+
+    def _title_sector(self, head: Token) -> str | None:
+        """The sector a person's appositive title states: "X, leader of the party"."""
+        for c in head.children:
+            if c.dep_ == "appos":
+                got = self.sector_in(" ".join(t.text for t in c.subtree), c.lower_)
+                if got is not None:
+                    return got
+        return None
+
+    def _state_sector(self, head: Token, text: str, country: str) -> str | None:
+        """A country acting ("Rwanda denied") is its government; a country's forces
+        ("Congolese forces", "Israeli forces") are its military."""
+        if head.lower_ in self.words.force_heads:
+            return "MIL"
+        if head.ent_type_ == "GPE" and self.country_code(text) == country:
+            return "GOV"
+        return None
 
     def _names_head(self, group: Group, head: Token) -> bool:
         """Is the group named in the head's own words ("ISIS militants", "Taliban")?"""
