@@ -40,6 +40,11 @@ WORD_LISTS = (
     "titles",
     "org_place_prepositions",
     "articles",
+    "elsewhere_before",
+    "border_after",
+    "report_heads",
+    "event_nouns",
+    "actor_verbs",
 )
 """The plain word lists of ``place_words.yaml``."""
 

@@ -16,10 +16,10 @@ the text may not say whose they are.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from eventlens.actors import MediaWords
+from eventlens.geo.names import name_key
 from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
@@ -30,6 +30,10 @@ from eventlens.syntax import Token, token_at
 FEATURE_RANK = {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3, None: 4}
 BORROW_TOKENS = 15
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
+REGION_FEATURES = frozenset({"admin1", "admin2"})
+TOWN_SHARE = 0.2
+"""A bare region name stands for its same-named town when the town holds at
+least this share of the region's people (Kano, Nara; not Quebec)."""
 
 
 def in_news_outlet(doc: Document, p: Place, mw: MediaWords) -> bool:
@@ -52,9 +56,15 @@ def in_news_outlet(doc: Document, p: Place, mw: MediaWords) -> bool:
     return word is not None and word in mw.outlet_words and word not in mw.not_outlet_after_place
 
 
-def actor_adjective(doc: Document, p: Place, mw: MediaWords) -> bool:
+def _in_trigger(doc: Document, tok: Token) -> bool:
+    return any(ev.trigger and ev.trigger[0] <= tok.idx < ev.trigger[1] for ev in doc.events)
+
+
+def actor_adjective(doc: Document, p: Place, mw: MediaWords, event_nouns: frozenset[str]) -> bool:
     """Is this place an adjective of an actor rather than where the event was:
-    "U.S.-led coalition", "Kabul-based group", "Lagos police", "Turkish troops"?"""
+    "U.S.-led coalition", "Kabul-based group", "Lagos police", "Turkish troops"?
+    A place qualifying a place ("Nuristan province") or an event ("the Kenya
+    riots", "the Mosul bombing") locates it."""
     m = re.match(r"[-\u2013]([a-z]+)", doc.text[p.end : p.end + 20])
     if m and m.group(1) in mw.actor_suffixes:
         return True
@@ -67,8 +77,126 @@ def actor_adjective(doc: Document, p: Place, mw: MediaWords) -> bool:
     if last.dep_ in MODIFIER_DEPS and head.i != last.i and head.pos_ in ("NOUN", "PROPN"):
         if head.idx < p.end:
             return False  # the head is part of the place's own name
-        return head.lemma_.lower() not in mw.place_heads and head.lower_ not in mw.place_heads
+        words = {head.lemma_.lower(), head.lower_}
+        return not (words & mw.place_heads or words & event_nouns or _in_trigger(doc, head))
     return False
+
+
+class PlaceUse:
+    """What a place mention is to the events of its sentence (:func:`place_use`)."""
+
+    EVENT = "event"  # may be where an event happened
+    DATELINE = "dateline"  # where the report was filed
+    ADJECTIVE = "adjective"  # qualifies an actor ("Lagos police", "U.S.-led")
+    ACTOR = "actor"  # a country acting ("trained by the United States", "Rwanda denied")
+    BORDER = "border"  # names a border ("near the border with Niger", "the Uganda border")
+    ELSEWHERE = "elsewhere"  # where people went or came from ("fled to Chad")
+    REPORT = "report"  # where the news was given ("told reporters in Geneva")
+    NONE = "none"  # no place: a news outlet's name, a person's name
+
+
+@dataclass(frozen=True)
+class PlaceReader:
+    """The word lists :func:`place_use` reads, from the media and places sections."""
+
+    mw: MediaWords
+    elsewhere: re.Pattern[str]
+    border_after: re.Pattern[str]
+    report_heads: frozenset[str]
+    event_nouns: frozenset[str]
+    actor_verbs: frozenset[str]
+    locatives: frozenset[str]
+    region_words: frozenset[str]
+
+    @classmethod
+    def of(cls, resources: Resources) -> PlaceReader:
+        k = resources.knowledge
+        pw = k.places
+        before = pw.alternation(pw.words("elsewhere_before"))
+        return cls(
+            mw=k.media,
+            elsewhere=re.compile(rf"\b(?:{before})\s+(?:the\s+)?$", re.IGNORECASE),
+            border_after=re.compile(
+                rf"^[-\u2013]?\s*(?:{pw.alternation(pw.words('border_after'))})\b", re.IGNORECASE
+            ),
+            report_heads=frozenset(w.lower() for w in pw.words("report_heads")),
+            event_nouns=frozenset(w.lower() for w in pw.words("event_nouns"))
+            | k.actor_words.event_heads,
+            actor_verbs=frozenset(w.lower() for w in pw.words("actor_verbs")),
+            locatives=frozenset(w.lower() for w in pw.words("locatives")),
+            region_words=frozenset(w.lower() for w in pw.types("admin")),
+        )
+
+
+def person_words(doc: Document) -> frozenset[str]:
+    """The words of the people's names of several words ("Tarek Saab"): the same
+    word alone later ("said Saab") is that person, not a place."""
+    if doc.nlp is None:
+        return frozenset()
+    return frozenset(t.text for e in doc.nlp.ents if e.label_ == "PERSON" and len(e) > 1 for t in e)
+
+
+def place_use(doc: Document, p: Place, r: PlaceReader, persons: frozenset[str]) -> str:
+    """What this place mention is: where an event may be, or something else."""
+    line = doc.dateline
+    if not p.resolved or in_news_outlet(doc, p, r.mw):
+        return PlaceUse.NONE
+    if line is not None and line.place_start <= p.start < line.place_end:
+        return PlaceUse.DATELINE
+    before = doc.text[max(0, p.start - 40) : p.start]
+    prev = before.split()[-1].lower() if before.split() else ""
+    if p.text in persons and prev not in r.locatives:
+        return PlaceUse.NONE
+    gone = r.elsewhere.search(before)
+    if gone:
+        return PlaceUse.BORDER if "border" in gone.group(0).lower() else PlaceUse.ELSEWHERE
+    if p.feature == "country" and r.border_after.match(doc.text[p.end : p.end + 20]):
+        return PlaceUse.BORDER
+    tok = token_at(doc.nlp, max(p.start, p.end - 1)) if doc.nlp is not None else None
+    if tok is not None:
+        if tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in r.report_heads:
+            return PlaceUse.REPORT
+        if p.feature == "country" and _acts(tok, r):
+            return PlaceUse.ACTOR
+    if actor_adjective(doc, p, r.mw, r.event_nouns):
+        return PlaceUse.ADJECTIVE
+    return PlaceUse.EVENT
+
+
+def _acts(tok: Token, r: PlaceReader) -> bool:
+    """A country as an agent: "trained by the United States", "Rwanda denied"."""
+    if tok.dep_ == "pobj" and tok.head.dep_ == "agent":
+        return True
+    return tok.dep_ == "nsubj" and tok.head.lemma_.lower() in r.actor_verbs
+
+
+def headline_sentences(doc: Document, paragraph: list[int]) -> frozenset[int]:
+    """The sentences of the headline lines that open an article: the leading
+    paragraphs of one sentence that ends without a full stop."""
+    out: set[int] = set()
+    for s in doc.sentences:
+        alone = sum(1 for p in paragraph if p == paragraph[s.index]) == 1
+        if not alone or s.text.rstrip().endswith((".", "?", "!", '"', "\u201d", "'")):
+            break
+        out.add(s.index)
+    if len(out) == len(doc.sentences):
+        return frozenset()  # a text of one line has no headline
+    return frozenset(out)
+
+
+def _lead_place(
+    headlines: frozenset[int], paragraph: list[int], in_sentence: dict[int, list[Place]]
+) -> Place | None:
+    """The place of the lead, the paragraph after the headline: a headline's event
+    is the lead's (its first sentence naming a place)."""
+    if not headlines:
+        return None
+    lead = max(headlines) + 1
+    for si in sorted(in_sentence):
+        if si >= lead and paragraph[si] == paragraph[lead]:
+            places = in_sentence[si]
+            return _best(places, places[0].start)
+    return None
 
 
 def _best(places: list[Place], near: int) -> Place | None:
@@ -78,16 +206,29 @@ def _best(places: list[Place], near: int) -> Place | None:
 
 
 def main_place(places: list[Place]) -> Place | None:
-    """The article's main place: the one named most often, finer first, earlier first."""
+    """The article's main place: the one named most often, finer first, earlier first.
+    Mentions of one name in one country count as one place ("Nara" the city and
+    "Nara" the prefecture), whose finest reading stands for them."""
     if not places:
         return None
-    key = [(p.geonameid, p.name, p.country) for p in places]
-    counts = Counter(key)
-    best = min(
-        range(len(places)),
-        key=lambda i: (-counts[key[i]], FEATURE_RANK.get(places[i].feature, 4), places[i].start),
+    same: dict[tuple[str, str | None], int | None] = {}
+    groups: dict[int | None, list[Place]] = {}
+    for p in places:
+        key = same.setdefault((p.text.lower(), p.country), p.geonameid)
+        groups.setdefault(key, []).append(p)
+    best = {
+        k: min(g, key=lambda p: (FEATURE_RANK.get(p.feature, 4), p.start))
+        for k, g in groups.items()
+    }
+    top = min(
+        groups,
+        key=lambda k: (
+            -len(groups[k]),
+            FEATURE_RANK.get(best[k].feature, 4),
+            min(p.start for p in groups[k]),
+        ),
     )
-    return places[best]
+    return best[top]
 
 
 class Locator(Stage):
@@ -98,20 +239,14 @@ class Locator(Stage):
     def __call__(self, doc: Document) -> Document:
         if not doc.events or doc.nlp is None:
             return doc
-        mw = self.resources.knowledge.media
-        line = doc.dateline
-        usable: list[Place] = []
-        adjectives: list[Place] = []
-        on_dateline: list[Place] = []
+        reader = PlaceReader.of(self.resources)
+        persons = person_words(doc)
+        by_use: dict[str, list[Place]] = {}
         for p in doc.places:
-            if not p.resolved or in_news_outlet(doc, p, mw):
-                continue
-            if line is not None and line.place_start <= p.start < line.place_end:
-                on_dateline.append(p)
-            elif actor_adjective(doc, p, mw):
-                adjectives.append(p)
-            else:
-                usable.append(p)
+            by_use.setdefault(place_use(doc, p, reader, persons), []).append(p)
+        usable = by_use.get(PlaceUse.EVENT, [])
+        on_dateline = by_use.get(PlaceUse.DATELINE, [])
+        qualifiers = by_use.get(PlaceUse.ADJECTIVE, []) + by_use.get(PlaceUse.ACTOR, [])
         in_sentence: dict[int, list[Place]] = {}
         for p in usable:
             s = doc.sentence_at(p.start)
@@ -120,7 +255,11 @@ class Locator(Stage):
         clauses = clauses_of(doc, self.name)
         paragraph = list(clauses.paragraph)
         dateline_place = _best(on_dateline, 0)
-        article_place = main_place(usable) or _best(adjectives, 0)
+        headlines = headline_sentences(doc, paragraph)
+        lead_place = _lead_place(headlines, paragraph, in_sentence)
+        article_place = (
+            main_place(usable) or _best(qualifiers, 0) or _best(by_use.get(PlaceUse.BORDER, []), 0)
+        )
         located: dict[int, Place | None] = {}
         for si, idxs in by_sentence(doc.events).items():
             places = in_sentence.get(si, [])
@@ -145,13 +284,14 @@ class Locator(Stage):
                     or _best(shared, at)
                     or _best(near, at)
                     or self._paragraph_place(si, paragraph, in_sentence)
+                    or (lead_place if si in headlines else None)
                     or dateline_place
                     or article_place
                 )
         events = []
         for k, ev in enumerate(doc.events):
             loc = located.get(k)
-            events.append(self._with_place(ev, loc))
+            events.append(self._with_place(ev, self._town_for(doc, loc, reader)))
         return replace(doc, events=tuple(events))
 
     def _paragraph_place(
@@ -165,6 +305,41 @@ class Locator(Stage):
         places = in_sentence[best]
         edge = places[-1].start if best < si else places[0].start
         return _best(places, edge)
+
+    def _town_for(self, doc: Document, p: Place | None, r: PlaceReader) -> Place | None:
+        """A region named bare ("in Kano", "in Nara") that shares its name with a
+        town inside it stands for the town, as news uses it; "Kano State", "the
+        state of Kano" stay the region."""
+        if p is None or p.feature not in REGION_FEATURES or not p.country:
+            return p
+        around = (
+            f"{doc.text[max(0, p.start - 12) : p.start]} {p.text} {doc.text[p.end : p.end + 15]}"
+        )
+        if any(w.strip(".,;:()").lower() in r.region_words for w in around.split()):
+            return p
+        found = self.resources.gazetteer.lookup(p.text)
+        key = name_key(p.text)
+        towns = [
+            c
+            for c in found
+            if c.feature == "city"
+            and c.country == p.country
+            and c.admin1 in (p.admin1, p.name)
+            and name_key(c.name).startswith(key)
+        ]
+        own = next((c for c in found if c.geonameid == p.geonameid), None)
+        if not towns or own is None or towns[0].population < TOWN_SHARE * own.population:
+            return p
+        c = towns[0]
+        return replace(
+            p,
+            geonameid=c.geonameid,
+            name=c.name,
+            lat=c.lat,
+            lon=c.lon,
+            feature="city",
+            admin1=c.admin1,
+        )
 
     def _with_place(self, ev: Event, place: Place | None) -> Event:
         if place is None:
