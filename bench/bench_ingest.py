@@ -317,6 +317,7 @@ def story_search(n_events: int, work: Path) -> None:
                     [event_to_row(e, source="bench", story_id=f"s-{e.id}") for e in evs],
                 )
         probes = [event(f"p{i}", texts[(i * 7919) % len(texts)]) for i in range(60)]
+        _ = store.story_rules  # parse the clustering tables now, not in the first probe
         t0 = time.perf_counter()
         for e in probes:
             text = texts[int(e.id[1:]) * 7919 % len(texts)]

@@ -1,9 +1,10 @@
 """Upgrading an existing store, and the indexes that counts over time read.
 
-A store written at revision 0001 (before the day/week/month indexes) is
-filled with the labelled dedup set, then opened the way every command opens
-a store (:meth:`Store.open` migrates): it must reach the head revision with
-exactly :mod:`eventlens.store.schema`, gain the indexes, and count the same.
+A store filled with the labelled dedup set is taken back to revision 0001
+(before the day/week/month indexes of 0002 and the grid cells of 0003), then
+opened the way every command opens a store (:meth:`Store.open` migrates): it
+must reach the head revision with exactly :mod:`eventlens.store.schema`,
+gain the indexes, fill in every event's grid cell, and count the same.
 On a real SQLite file and, with ``EVENTLENS_TEST_PG``, a real PostgreSQL
 server (skipped, saying why, without one; see ``test_store.py``).
 """
@@ -19,7 +20,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, event, inspect
+from sqlalchemy import Connection, Engine, event, inspect, select
 
 from eventlens.evaluate.dedup import LabelledReport, load_set
 from eventlens.model import Article
@@ -27,14 +28,18 @@ from eventlens.store import Filter, Store, resolve_url
 from eventlens.store import writer as store_writer
 from eventlens.store.engine import alembic_config, current_revision, head_revision, make_engine
 from eventlens.store.query import EventQuery, GroupBy
-from eventlens.store.rows import anchor_day, buckets
-from eventlens.store.schema import metadata
+from eventlens.store.rows import anchor_day, buckets, grid_cell
+from eventlens.store.schema import events, metadata
 from eventlens.web.queries import grouped_counts
 from test_store import pg_database
 
 FROZEN_0001 = Path(__file__).parent / "fixtures" / "store" / "schema_0001.sql"
 OVER_TIME: tuple[GroupBy, ...] = ("day", "week", "month")
 COUNT_INDEXES = {f"ix_events_{by}_status" for by in OVER_TIME}
+SEARCH_INDEXES = {
+    "ix_events_event_type_status_cell_date_start",
+    "ix_events_event_type_status_country_feature_date_start",
+}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -56,8 +61,7 @@ def _migrate_to(engine: Engine, revision: str, *, down: bool = False) -> None:
 
 
 def _fill(conn: Connection) -> list[LabelledReport]:
-    """The labelled set, written with the store's own writer (which needs no
-    more than the 0001 schema)."""
+    """The labelled set, written with the store's own writer (at the head schema)."""
     reports = load_set()
     for r in reports:
         e = r.report.event
@@ -72,6 +76,16 @@ def _fill(conn: Connection) -> list[LabelledReport]:
             conn, article, content_hash="v1", text=e.evidence.text, events_=[e]
         )
     return reports
+
+
+def _cells(engine: Engine) -> dict[str, int | None]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(events.c.id, events.c.lat, events.c.lon, events.c.cell))
+        out = {}
+        for r in rows:
+            assert r.cell == grid_cell(r.lat, r.lon)
+            out[r.id] = r.cell
+        return out
 
 
 def _index_names(engine: Engine) -> set[str]:
@@ -91,10 +105,14 @@ def _counts(engine: Engine) -> dict[str, Any]:
 def test_store_at_0001_upgrades_to_head_with_the_count_indexes(url: str) -> None:
     engine = make_engine(url)
     try:
-        _migrate_to(engine, "0001")
+        _migrate_to(engine, "head")
         with engine.begin() as conn:
             reports = _fill(conn)
+        cells = _cells(engine)
+        assert len(cells) == len(reports) and any(c is not None for c in cells.values())
+        _migrate_to(engine, "0001", down=True)
         assert not COUNT_INDEXES & _index_names(engine)
+        assert "cell" not in {c["name"] for c in inspect(engine).get_columns("events")}
         before = _counts(engine)
     finally:
         engine.dispose()
@@ -103,7 +121,8 @@ def test_store_at_0001_upgrades_to_head_with_the_count_indexes(url: str) -> None
         with store.engine.connect() as conn:
             assert current_revision(conn) == head_revision()
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []
-        assert _index_names(store.engine) >= COUNT_INDEXES
+        assert _index_names(store.engine) >= COUNT_INDEXES | SEARCH_INDEXES
+        assert _cells(store.engine) == cells  # 0003 fills in the cells of stored events
         after = _counts(store.engine)
         assert store.totals().events == len(reports)
 

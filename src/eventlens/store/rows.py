@@ -7,6 +7,7 @@ read from the store is equal to the one written (``to_dict()`` included).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, cast
@@ -66,6 +67,16 @@ def _actor_cols(prefix: str, a: Actor | None) -> dict[str, Any]:
     }
 
 
+def grid_cell(lat: float | None, lon: float | None) -> int | None:
+    """The 1° × 1° grid cell of a point (row × 360 + column), the key by which
+    story search finds the events near a report; None without a point."""
+    if lat is None or lon is None:
+        return None
+    row = min(179, max(0, math.floor(lat + 90)))
+    col = min(359, max(0, math.floor(lon + 180)))
+    return row * 360 + col
+
+
 def event_to_row(
     e: Event,
     *,
@@ -94,6 +105,7 @@ def event_to_row(
         "geonameid": loc.geonameid if loc else None,
         "lat": loc.lat if loc else None,
         "lon": loc.lon if loc else None,
+        "cell": grid_cell(loc.lat, loc.lon) if loc else None,
         "feature": loc.feature if loc else None,
         "admin1": loc.admin1 if loc else None,
         "country": loc.country if loc else None,

@@ -156,6 +156,8 @@ events = Table(
     Column("geonameid", Integer),
     Column("lat", Float),
     Column("lon", Float),
+    # the 1° grid cell of the point (eventlens.store.rows.grid_cell), for story search
+    Column("cell", Integer),
     Column("feature", String(16)),
     Column("admin1", String(255)),
     Column("country", String(3)),
@@ -186,6 +188,10 @@ events = Table(
     Column("published", Date),
     Index(None, "sort_date", "id"),
     Index(None, "event_type", "status", "date_start"),
+    # Story search: the events of a type and status near a point (by grid cell) or
+    # in a country, in a date range: rows read per report do not grow with the store.
+    Index(None, "event_type", "status", "cell", "date_start"),
+    Index(None, "event_type", "status", "country", "feature", "date_start"),
     Index(None, "country", "sort_date"),
     # Counts over time (the API's timeline: by day, week or month, alone or
     # split by status) read one of these in key order instead of scanning

@@ -22,7 +22,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
-    case,
     delete,
     func,
     insert,
@@ -197,59 +196,50 @@ def _report(row: Any) -> Report:
     )
 
 
+# The longest date range an event can have (a year), so that a window query
+# can bound the start of the ranges it reads from both sides.
+MAX_SPAN = timedelta(days=366)
+# A report whose search box covers more grid cells than this is searched by
+# country instead (a country-level place: the box is most of the country).
+MAX_CELLS = 64
+
+
 def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Member]:
     """Reports already in stories that could be the same event as ``report``.
 
-    The query keeps every report that can pass the gates of
+    The queries keep every report that can pass the gates of
     :meth:`eventlens.stories.clustering.StoryRules.compare` and few others:
     same type and status, an overlapping date window (or no date to judge
-    by: undated is unknown, not unmatchable), and a
-    compatible place — within the farthest distance the report's own
-    feature level allows (a bounding box), or coarser places in its country,
-    or no coordinates at all.  That keeps the work per event small however
-    many events of the same day the store holds.
+    by: undated is unknown, not unmatchable), and a compatible place —
+    within the farthest distance the report's own feature level allows (the
+    grid cells of a bounding box), or coarser places in its country, or no
+    coordinates at all.  Each (date kind, place kind) pair is its own query
+    on an index that starts with type, status and the place key, and every
+    date range is bounded on both sides, so the rows read per report depend
+    on how many events lie near it in place and time, not on the store's size.
     """
-    e = report.event
-    c = events.c
-    unknowable = and_(c.date_start.is_(None), c.published.is_(None))
-    window = report_window(report, params)
-    # One query per kind of date (each reads the type/status/date index)
-    # rather than one with an OR that scans every event of the type.
-    whens: list[ColumnElement[bool]] = [unknowable]
-    if window is not None:
-        slack = timedelta(days=params.max_slack_days)
-        undated = timedelta(days=params.undated_window_days)
-        try:
-            lo, hi = window[0] - slack, window[1] + slack
-            lo_undated, hi_undated = lo - undated, hi + undated
-            whens = [
-                and_(c.date_start <= hi, c.date_end >= lo),
-                and_(
-                    c.date_start.is_(None),
-                    c.published >= lo_undated,
-                    c.published <= hi_undated,
-                ),
-                unknowable,
-            ]
-        except OverflowError:  # a window at the ends of the calendar: only the undated
-            pass
     rows: list[Any] = []
-    for when in whens:
-        stmt = (
-            select(events)
-            .where(
-                c.event_type == e.event_type,
-                c.status == e.status,
-                c.story_id.is_not(None),
-                when,
-                _place_block(e, params),
+    for when in _date_conditions(report, params):
+        for where, order in _place_conditions(report.event, params):
+            stmt = (
+                select(events)
+                .where(
+                    events.c.event_type == report.event.event_type,
+                    events.c.status == report.event.status,
+                    events.c.story_id.is_not(None),
+                    when,
+                    where,
+                )
+                .order_by(*order, events.c.sort_date.desc(), events.c.id)
+                .limit(MAX_CANDIDATES - len(rows))
             )
-            .order_by(*_nearest_first(e), c.sort_date.desc(), c.id)
-            .limit(MAX_CANDIDATES - len(rows))
-        )
-        rows.extend(conn.execute(stmt))
-        if len(rows) >= MAX_CANDIDATES:
-            break
+            rows.extend(conn.execute(stmt))
+            if len(rows) >= MAX_CANDIDATES:
+                return _members(rows)
+    return _members(rows)
+
+
+def _members(rows: Sequence[Any]) -> list[Member]:
     out = []
     for row in rows:
         m = row._mapping
@@ -262,42 +252,88 @@ def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Me
     return out
 
 
-def _nearest_first(e: Event) -> list[ColumnElement[Any]]:
-    """When more than MAX_CANDIDATES qualify, keep the nearest (then the newest)."""
+def _date_conditions(report: Report, params: DedupParams) -> list[ColumnElement[bool]]:
+    """One condition per kind of date: dated ranges overlapping the report's
+    window, undated events published in it, and events with no date at all."""
     c = events.c
-    loc = e.location
-    if loc is None or loc.lat is None or loc.lon is None:
-        return []
+    unknowable = and_(c.date_start.is_(None), c.published.is_(None))
+    window = report_window(report, params)
+    if window is None:
+        return [unknowable]
+    slack = timedelta(days=params.max_slack_days)
+    undated = timedelta(days=params.undated_window_days)
+    try:
+        lo, hi = window[0] - slack, window[1] + slack
+        lo_undated, hi_undated = lo - undated, hi + undated
+        earliest = lo - MAX_SPAN
+    except OverflowError:  # a window at the ends of the calendar: only the undated
+        return [unknowable]
     return [
-        case((c.lat.is_(None), 1), else_=0),
-        func.abs(c.lat - loc.lat) + func.abs(c.lon - loc.lon),
+        and_(c.date_start <= hi, c.date_start >= earliest, c.date_end >= lo),
+        and_(c.date_start.is_(None), c.published >= lo_undated, c.published <= hi_undated),
+        unknowable,
     ]
 
 
-def _place_block(e: Event, params: DedupParams) -> ColumnElement[bool]:
+def _place_conditions(
+    e: Event, params: DedupParams
+) -> list[tuple[ColumnElement[bool], list[ColumnElement[Any]]]]:
+    """The places a candidate may have, one (condition, order) per index-friendly kind:
+    near the report's point (by grid cell), coarser places of its country, placeless."""
     c = events.c
     loc = e.location
     country = loc.country if loc else None
-    same_country = or_(c.country == country, c.country.is_(None)) if country else true()
+    in_country = c.country == country if country else true()
     if loc is None or loc.lat is None or loc.lon is None:
-        return same_country
-    levels = [lvl for lvl in FEATURE_LEVELS]
+        if country is None:
+            return [(true(), [])]
+        return [(in_country, []), (c.country.is_(None), [])]
+    levels = list(FEATURE_LEVELS)
     if loc.feature in levels:
         km = params.max_radius_factor * params.radius(loc.feature)
-        coarser_levels = levels[: levels.index(loc.feature)]
+        coarser = levels[: levels.index(loc.feature)]
     else:  # unknown level: the other report's level decides, so any distance may do
         km = params.max_radius_factor * max(r for _, r in params.radius_km)
-        coarser_levels = []
+        coarser = []
+    box = _box(loc.lat, loc.lon, km)
+    near = and_(c.lat.between(box[0], box[1]), _lon_between(box[2], box[3]))
+    cells = _cells(box)
+    nearest = [func.abs(c.lat - loc.lat) + func.abs(c.lon - loc.lon)]
+    same_or_none = or_(c.country == country, c.country.is_(None)) if country else true()
+    near = and_(c.cell.in_(cells), near, same_or_none) if cells else and_(near, same_or_none)
+    out = [(near, nearest)]
+    if coarser:
+        out.append((and_(in_country, c.feature.in_(coarser)), nearest))
+    out.append((and_(c.cell.is_(None), same_or_none), []))
+    return out
+
+
+def _box(lat: float, lon: float, km: float) -> tuple[float, float, float | None, float | None]:
+    """The bounding box within ``km`` of a point: lat range, then lon range (None
+    where the box wraps around the antimeridian: then any longitude)."""
     dlat = km / 110.0
-    edge = min(89.9, abs(loc.lat) + dlat)
+    edge = min(89.9, abs(lat) + dlat)
     dlon = km / (111.32 * math.cos(math.radians(edge)))
-    near: ColumnElement[bool] = c.lat.between(loc.lat - dlat, loc.lat + dlat)
-    if loc.lon - dlon > -180 and loc.lon + dlon < 180:
-        near = and_(near, c.lon.between(loc.lon - dlon, loc.lon + dlon))
-    options: list[ColumnElement[bool]] = [near, c.lat.is_(None)]
-    if coarser_levels:
-        options.append(c.feature.in_(coarser_levels))
-    return and_(same_country, or_(*options))
+    if lon - dlon > -180 and lon + dlon < 180:
+        return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+    return lat - dlat, lat + dlat, None, None
+
+
+def _lon_between(lo: float | None, hi: float | None) -> ColumnElement[bool]:
+    return true() if lo is None or hi is None else events.c.lon.between(lo, hi)
+
+
+def _cells(box: tuple[float, float, float | None, float | None]) -> list[int] | None:
+    """The grid cells (:func:`eventlens.store.rows.grid_cell`) a box covers, or None
+    when it covers more than MAX_CELLS (or every longitude)."""
+    lat0, lat1, lon0, lon1 = box
+    if lon0 is None or lon1 is None:
+        return None
+    rows = range(max(0, math.floor(lat0 + 90)), min(179, math.floor(lat1 + 90)) + 1)
+    cols = range(max(0, math.floor(lon0 + 180)), min(359, math.floor(lon1 + 180)) + 1)
+    if len(rows) * len(cols) > MAX_CELLS:
+        return None
+    return [r * 360 + col for r in rows for col in cols]
 
 
 def candidate_stories(
