@@ -183,3 +183,21 @@ def test_main_place_most_named_first() -> None:
     ]
     best = main_place(places)
     assert best is not None and best.country == "MLI"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        # a lower-case Arabic article joined to a town's name
+        (
+            "A drone struck a market in the city of el-Fasher on Friday, killing 12 people.",
+            "El Fasher",
+            "SDN",
+        ),
+        ("Rebels shelled al-Bab on Sunday.", "Al Bāb", "SYR"),
+    ],
+)
+def test_a_name_after_a_lower_case_article(
+    rules_pipeline: Pipeline, text: str, name: str, country: str
+) -> None:
+    assert set(located(rules_pipeline, text, "ASSAULT")) == {(name, country)}

@@ -40,6 +40,8 @@ class PlacePatterns:
     """A title and the capitalised name after it (group 1)."""
     resident_after: re.Pattern[str]
     over_before: re.Pattern[str]
+    prefixed_name: re.Pattern[str]
+    """A lower-case Arabic article joined to a name: "el-Fasher", "al-Bab"."""
     # ----- resolution hints -----
     after_admin: re.Pattern[str]
     after_city: re.Pattern[str]
@@ -77,6 +79,9 @@ class PlacePatterns:
             title_name=re.compile(rf"\b(?:{alt(w('titles'))})\.?\s+([A-Z][a-z][\w'’\-]+)\b"),
             resident_after=re.compile(rf"(?:['’]s)?\s+(?:{alt(w('resident_words'))})\b"),
             over_before=re.compile(rf"\b(?:{alt(w('over_words'))})\s+$"),
+            prefixed_name=re.compile(
+                rf"(?<![\w-])(?:{alt(w('name_prefixes'))})-[A-Z][\w'’]+(?:-[A-Z][\w'’]+)?"
+            ),
             after_admin=re.compile(rf"^\s+(?:{admin})\b", _I),
             after_city=re.compile(rf"^\s+(?:{city})\b(?!\s+(?:{alt(w('not_town_hints'))}))", _I),
             after_admin_list=re.compile(

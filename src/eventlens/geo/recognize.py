@@ -422,6 +422,21 @@ class _Recognizer:
             if not matched:
                 i += 1
 
+    def prefixed_names(self) -> None:
+        """Names after a lower-case Arabic article ("the city of el-Fasher"), which
+        the capitalised scan does not see: a known town of 1,000 people or more
+        after a locative, or of 20,000 or more."""
+        for m in self.rules.prefixed_name.finditer(self.text):
+            start, end = m.span()
+            if any(self.covered[start:end]):
+                continue
+            strong = _strong(self.lookup(start, end), min_population=1000)
+            if not strong:
+                continue
+            big = any(c.population >= 20_000 for c in strong)
+            if big or self.locative_before(start, weak=True):
+                self.add(start, end)
+
     def _scan_accept(
         self, start: int, end: int, raw: str, cands: tuple[Candidate, ...], sent_start: bool
     ) -> bool:
@@ -471,6 +486,7 @@ def recognize(
     r = _Recognizer(text, doc, gazetteer, rules, toponyms_in_orgs)
     r.entities()
     r.gazetteer_scan()
+    r.prefixed_names()
     r.propagate()
     blocked: list[tuple[int, int]] = []
     if rules.never is not None:

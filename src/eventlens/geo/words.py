@@ -45,6 +45,7 @@ WORD_LISTS = (
     "report_heads",
     "event_nouns",
     "actor_verbs",
+    "name_prefixes",
 )
 """The plain word lists of ``place_words.yaml``."""
 
