@@ -60,3 +60,33 @@ def test_sector(
 ) -> None:
     got = party(rules_pipeline, text, event_type, role)
     assert got is not None and got.sector == sector, (text, got)
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "actor_sector", "recipient_text"),
+    [
+        # a headline's passive or a participle on a noun: the noun is the one it was
+        # done to, not the one who did it
+        ("Three soldiers killed in ambush near Gao", "ASSAULT", None, "Three soldiers"),
+        (
+            "Twelve suspected smugglers arrested near Van",
+            "COERCE",
+            None,
+            "Twelve suspected smugglers",
+        ),
+        # ...but a misparsed main verb with its own target keeps its subject
+        ("A large band of rebels fired at officers near Cali.", "ASSAULT", "REB", "officers"),
+    ],
+)
+def test_passive_participle_roles(
+    rules_pipeline: Pipeline,
+    text: str,
+    event_type: str,
+    actor_sector: str | None,
+    recipient_text: str,
+) -> None:
+    evs = events(rules_pipeline, text, event_type)
+    assert evs, text
+    ev = next((e for e in evs if e.recipient is not None), evs[0])
+    assert ev.recipient is not None and ev.recipient.text == recipient_text, (text, ev.recipient)
+    assert (ev.actor.sector if ev.actor else None) == actor_sector, (text, ev.actor)

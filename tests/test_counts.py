@@ -125,6 +125,46 @@ def counts(p: Pipeline, text: str, event_type: str, field: str) -> list[int | No
         ),
         ("Hundreds of students were arrested in Tehran.", "COERCE", "arrested", None),
         ("About 5,000 farmers marched on the capital on Friday.", "PROTEST", "participants", 5000),
+        # coordinated victims add up; a singular person is one
+        (
+            "A roadside bomb killed four soldiers and a translator near Kandahar.",
+            "ASSAULT",
+            "killed",
+            5,
+        ),
+        ("Gunmen shot dead a farmer and his son outside Kaduna.", "ASSAULT", "killed", 2),
+        (
+            "Militants killed two guards and a cook at the hotel in Mogadishu.",
+            "ASSAULT",
+            "killed",
+            3,
+        ),
+        ("An air strike on the market killed a child.", "ASSAULT", "killed", 1),
+        (
+            "Gunmen attacked the convoy, killing a driver and wounding a policeman.",
+            "ASSAULT",
+            "injured",
+            1,
+        ),
+        ("Police said they had arrested the driver in Mombasa.", "COERCE", "arrested", 1),
+        # harm done fatally is a death, not an injury
+        (
+            "Nine villagers were fatally wounded when rebels shelled the market in Beni.",
+            "ASSAULT",
+            "killed",
+            9,
+        ),
+        (
+            "Nine villagers were fatally wounded when rebels shelled the market in Beni.",
+            "ASSAULT",
+            "injured",
+            None,
+        ),
+        # "left N dead": the toll is the object of "left"
+        ("The blast at the bus station left 14 people dead.", "ASSAULT", "killed", 14),
+        # a headline's passive: the subject is the victims
+        ("Three soldiers killed in ambush near Gao", "ASSAULT", "killed", 3),
+        ("Twelve suspected smugglers arrested near Van", "COERCE", "arrested", 12),
     ],
 )
 def test_event_counts(

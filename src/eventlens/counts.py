@@ -42,6 +42,9 @@ class NumberWords:
     spread_preps: frozenset[str]
     period_marks: frozenset[str]
     articles: frozenset[str]
+    fatal_adverbs: frozenset[str]
+    fatal_harm: frozenset[str]
+    one_person_nouns: frozenset[str]
 
     def is_number_word(self, w: str) -> bool:
         w = w.lower()
@@ -64,6 +67,9 @@ class NumberWords:
             spread_preps=frozenset(str(w) for w in data["spread_preps"]),
             period_marks=frozenset(str(w) for w in data["period_marks"]),
             articles=frozenset(str(w) for w in data["articles"]),
+            fatal_adverbs=frozenset(str(w) for w in data["fatal_adverbs"]),
+            fatal_harm=frozenset(str(w) for w in data["fatal_harm"]),
+            one_person_nouns=frozenset(str(w) for w in data["one_person_nouns"]),
         )
 
 

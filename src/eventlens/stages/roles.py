@@ -46,6 +46,17 @@ def _subject(verb: Token, ew: EventWords, depth: int = 0) -> Token | None:
     return None
 
 
+def bare_participle(verb: Token) -> bool:
+    """A past participle with a subject but no auxiliary and no object: a headline's
+    or a gapped clause's passive ("Two soldiers killed in Sulu", "... and 40 wounded");
+    its subject is the one it was done to."""
+    return (
+        verb.tag_ == "VBN"
+        and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in verb.children)
+        and first_child(verb, "nsubj") is not None
+    )
+
+
 def _agent(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ == "agent":
@@ -62,6 +73,23 @@ def roles(trig: Trigger, lex: Lexicon, ew: EventWords) -> tuple[Token | None, To
     a = trig.anchor
     etype = trig.sense.event_type
     if a.pos_ in ("VERB", "AUX"):
+        if (
+            a.dep_ == "acl"
+            and a.tag_ == "VBN"
+            and first_child(a, *OBJECT_DEPS) is None
+            and not prep_objects(a, *ew.verb_recipient_preps)  # "rebels fired at officers"
+        ):
+            # "four militants arrested in Jammu", "the men detained on Monday": a past
+            # participle on a noun is passive, the noun the one it was done to
+            return _agent(a), a.head
+        if a.dep_ == "acl" and a.tag_ == "VBN" and _agent(a) is None:
+            targets = prep_objects(a, *ew.verb_recipient_preps)
+            if targets:
+                # "a band of rebels fired at officers": a main verb parsed as a
+                # participle on its subject
+                return a.head, targets[0]
+        if bare_participle(a):
+            return _agent(a), first_child(a, "nsubj")  # "Two soldiers killed in Sulu"
         if _is_passive(a):
             recipient = first_child(a, *PASSIVE_SUBJECT_DEPS)
             actor = _agent(a)

@@ -10,12 +10,23 @@ from dataclasses import dataclass
 
 from eventlens.counts import NumberWords, count_on_noun, is_aggregate
 from eventlens.model import Counts
+from eventlens.stages.roles import bare_participle
 from eventlens.stages.triggers import Trigger
 from eventlens.stages.words import EventWords
-from eventlens.syntax import SUBJECT_DEPS, Span, Token, first_child, heads, is_under, prep_objects
+from eventlens.syntax import (
+    RELATIVE_PRONOUNS,
+    SUBJECT_DEPS,
+    Span,
+    Token,
+    first_child,
+    heads,
+    is_under,
+    prep_objects,
+)
 
 CLAUSE_BREAKS = frozenset({"advcl", "ccomp", "parataxis", "conj", "relcl", "csubj"})
 RESULT_LINKS = frozenset({"advcl", "conj", "xcomp"})
+NOMINAL = frozenset({"NOUN", "PROPN", "NUM"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +52,7 @@ class Tolls:
         if etype == "COERCE" and mode == "arrest" and not is_aggregate(trig.anchor, self.numbers):
             arrested = self.count_of(recipient)
         if etype == "ASSAULT":
-            killed = self.casualties(sent, self.words.kill_words, trig, same)
+            killed = self.casualties(sent, self.words.kill_words, trig, same, fatal=True)
             injured = self.casualties(sent, self.words.injure_words, trig, same)
         if etype == "PROTEST" and not is_aggregate(trig.anchor, self.numbers):
             if (
@@ -71,6 +82,8 @@ class Tolls:
             return got.value
         if tok.lower_ in self.numbers.vague:
             return None
+        if self.one_person(tok) is not None:
+            return 1  # "the man", "a suspect", "Mixon"
         for c in tok.children:
             if (
                 c.dep_ == "det"
@@ -82,6 +95,39 @@ class Tolls:
             tok.tag_ == "NNP" and tok.ent_type_ not in ("ORG", "GPE", "NORP", "LOC", "FAC")
         ):
             return 1  # "him", "Mixon": one person
+        return None
+
+    def victims(self, tok: Token) -> int | None:
+        """The number of people a victim phrase names, its conjuncts added up:
+        "five policemen and a soldier" is 6, "a father and his son" 2, "a child" 1.
+        A conjunct with no stated number leaves only the first one's count."""
+        first = self.numbered(tok)
+        parts = [tok, *_conjuncts(tok)]
+        if len(parts) == 1:
+            return first if first is not None else self.one_person(tok)
+        total = 0
+        for part in parts:
+            n = self.numbered(part)
+            if n is None:
+                n = self.one_person(part)
+            if (
+                n is None
+                and part.tag_ == "NN"
+                and any(c.dep_ in ("det", "poss") for c in part.children)
+            ):
+                n = 1  # "three guards, a cook and two guests": one among the victims
+            if n is None:
+                return first
+            total += n
+        return total
+
+    def one_person(self, tok: Token) -> int | None:
+        """1 for a singular noun that names one person ("a child", "the driver",
+        "an Israeli woman") or a person's name; None otherwise."""
+        if tok.tag_ == "NN" and tok.lemma_.lower() in self.numbers.one_person_nouns:
+            return 1
+        if tok.ent_type_ == "PERSON" and tok.pos_ == "PROPN":
+            return 1
         return None
 
     def numbered(self, tok: Token) -> int | None:
@@ -104,11 +150,24 @@ class Tolls:
         return n
 
     def casualties(
-        self, sent: Span, words: frozenset[str], trig: Trigger, same: list[Trigger]
+        self,
+        sent: Span,
+        words: frozenset[str],
+        trig: Trigger,
+        same: list[Trigger],
+        fatal: bool = False,
     ) -> int | None:
+        """The toll stated with one of ``words`` in the event's own clause.  Harm done
+        "fatally" ("fatally injured", "fatally shot") is a death: counted as killed
+        when ``fatal``, never as injured."""
+        nw = self.numbers
         for t in sent:
             lemma = t.lemma_.lower()
-            if lemma not in words and t.lower_ not in words:
+            deadly = any(c.dep_ == "advmod" and c.lower_ in nw.fatal_adverbs for c in t.children)
+            named = lemma in words or t.lower_ in words
+            if deadly:
+                named = fatal and (named or lemma in nw.fatal_harm)
+            if not named:
                 continue
             owner = owning_trigger(t, same)
             if owner is not trig and (owner is None or not _same_mention(owner, trig)):
@@ -129,14 +188,16 @@ class Tolls:
         if t.pos_ == "VERB":
             # "killed 12 people", "12 people were killed", "killing at least 12"
             # the subject counts only for "12 people died": "two bombings killed 74" is 74
-            subject_ok = t.lemma_.lower() in self.words.intransitive_harm
+            subject_ok = t.lemma_.lower() in self.words.intransitive_harm or bare_participle(t)
             for dep in ("dobj", "nsubjpass", "npadvmod", "nsubj"):
                 for c in t.children:
                     if c.dep_ != dep or (dep == "nsubj" and not subject_ok):
                         continue
                     if dep == "npadvmod" and c.pos_ != "NUM":
                         continue
-                    n = self.numbered(c)
+                    if c.lower_ in RELATIVE_PRONOUNS and t.dep_ == "relcl":
+                        c = t.head  # "a teenager, who was fatally shot"
+                    n = self.victims(c)
                     if n is not None:
                         return n
             if t.dep_ in ("acl", "amod") and t.head.pos_ in ("NOUN", "NUM"):
@@ -146,6 +207,13 @@ class Tolls:
         n = self.numbered(t)
         if n is not None:
             return n
+        if t.dep_ in ("oprd", "xcomp", "ccomp", "acomp", "advmod") and t.head.pos_ == "VERB":
+            # "left 22 people dead", "shot dead a farmer": the verb's object is the toll
+            obj = first_child(t.head, "dobj")
+            if obj is not None:
+                n = self.victims(obj)
+                if n is not None:
+                    return n
         if t.dep_ in ("amod", "acomp", "oprd") and t.head.pos_ in ("NOUN", "NUM"):
             n = self.numbered(t.head)
             if n is not None:
@@ -155,6 +223,19 @@ class Tolls:
             if n is not None:
                 return n
         return None
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    """The nouns coordinated with ``tok``: "five policemen and a soldier"."""
+    out: list[Token] = []
+    cur = tok
+    for _ in range(8):
+        nxt = next((c for c in cur.children if c.dep_ == "conj" and c.pos_ in NOMINAL), None)
+        if nxt is None:
+            break
+        out.append(nxt)
+        cur = nxt
+    return out
 
 
 def owning_trigger(tok: Token, triggers: list[Trigger]) -> Trigger | None:
@@ -167,6 +248,9 @@ def owning_trigger(tok: Token, triggers: list[Trigger]) -> Trigger | None:
     for h in (tok, *heads(tok)):
         if h.i in by_i:
             return by_i[h.i]
+        subj = first_child(h, "nsubj") if h.pos_ == "VERB" and h.i != tok.i else None
+        if subj is not None and subj.i in by_i:
+            return by_i[subj.i]  # "the bombing left 22 people dead"
         if h.dep_ in CLAUSE_BREAKS and h.pos_ in ("VERB", "AUX") and h.tag_ != "VBG":
             if h.dep_ == "relcl" and h.head.i in by_i:
                 return by_i[h.head.i]  # "bombings ..., which killed 76 people"
