@@ -28,12 +28,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from eventlens.model import Actor, Counts, Document, Event, Place
+from eventlens.model import Actor, Document, Event
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
 from eventlens.stages.base import Stage
+from eventlens.stages.coref import (
+    PLOT,
+    Cues,
+    actors_agree,
+    combine,
+    counts_agree,
+    places_agree,
+    same_event,
+    toll_triggers,
+)
 
-PLOT = ("foiled", "attempted", "threatened", "planned")
 WINDOW = 4
 
 
@@ -82,16 +91,22 @@ class Merger(Stage):
             if e.confidence < floor
         )
         events = self._resolve_anaphora(events, words)
+        ew = self.resources.knowledge.event_words
+        cues = Cues(
+            doc.text,
+            ew.new_event_words,
+            toll_triggers(doc.nlp, events, ew.kill_words | ew.injure_words),
+        )
         kept: list[Event] = []
         for ev in events:
             target = next(
-                (i for i in range(len(kept) - 1, -1, -1) if self._same(kept[i], ev, words)),
+                (i for i in range(len(kept) - 1, -1, -1) if self._same(kept[i], ev, words, cues)),
                 None,
             )
             if target is None:
                 kept.append(ev)
             else:
-                kept[target] = _combine(kept[target], ev, words.pronouns)
+                kept[target] = combine(kept[target], ev, words.pronouns, cues.tolls)
         return replace(doc, events=tuple(kept), dropped=(*doc.dropped, *cut))
 
     # -- anaphora --------------------------------------------------------------------
@@ -133,9 +148,9 @@ class Merger(Stage):
 
     # -- coreference -----------------------------------------------------------------
 
-    def _same(self, a: Event, b: Event, words: _Words) -> bool:
+    def _same(self, a: Event, b: Event, words: _Words, cues: Cues) -> bool:
         if a.coded and b.coded:
-            return _same_coded(a, b)
+            return same_event(a, b, cues)
         if b.evidence.sentence - a.evidence.sentence > WINDOW:
             return False
         raid_arrest = a.event_type == b.event_type == "COERCE" and {a.mode, b.mode} == {
@@ -155,7 +170,7 @@ class Merger(Stage):
         plot = a.status in PLOT and b.status in PLOT
         if a.status != b.status and not plot:
             return False
-        if not _places_agree(a.location, b.location) or not _counts_agree(a.counts, b.counts):
+        if not places_agree(a.location, b.location) or not counts_agree(a.counts, b.counts):
             return False
         same_sentence = a.evidence.sentence == b.evidence.sentence
         # a later mention points back ("they were arrested") or adds nothing new
@@ -166,129 +181,7 @@ class Merger(Stage):
         )
         if not (same_sentence or second_mention or raid_arrest):
             return False
-        return _actors_agree(a.actor, b.actor) and _actors_agree(a.recipient, b.recipient)
-
-
-def _same_coded(a: Event, b: Event) -> bool:
-    """Two coded mentions are one event unless something they say sets them apart.
-
-    The coder has decided what each mention is; mentions of one type whose status,
-    place, date and participants do not conflict are one real event ("a suicide bomber
-    struck the market ... the blast killed six ... the attack was claimed by").  Two
-    bombings in two cities, or an attack dated years before, stay apart.
-    """
-    if a.event_type != b.event_type:
-        return False
-    # a strike and a march, an arrest and a curfew: modes set apart all but attacks,
-    # whose mentions name them by weapon or by effect ("the blast", "the shooting")
-    raid_arrest = {a.mode, b.mode} == {"arrest", "seize"}
-    differ = None not in (a.mode, b.mode) and a.mode != b.mode
-    if a.event_type != "ASSAULT" and differ and not raid_arrest:
-        return False
-    plot = a.status in PLOT and b.status in PLOT
-    if a.status != b.status and not plot:
-        return False
-    if not _places_agree(a.location, b.location) or not _dates_agree(a, b):
-        return False
-    if not _counts_agree(a.counts, b.counts):
-        return False  # "18 killed in Monywa ... 2 killed in Mandalay": two events
-    return _actors_agree(a.actor, b.actor) and _actors_agree(a.recipient, b.recipient)
-
-
-def _dates_agree(a: Event, b: Event) -> bool:
-    own = ("explicit", "relative")
-    if a.date.source not in own or b.date.source not in own:
-        return True
-    va, vb = a.date.value or "", b.date.value or ""
-    return va.startswith(vb) or vb.startswith(va)
-
-
-def _actors_agree(a: Actor | None, b: Actor | None) -> bool:
-    if a is None or b is None or a.sector is None or b.sector is None:
-        return True
-    if a.name and b.name and a.name == b.name:
-        return True
-    return a.sector == b.sector and (
-        a.country is None or b.country is None or a.country == b.country
-    )
-
-
-def _places_agree(a: Place | None, b: Place | None) -> bool:
-    if a is None or b is None or a.geonameid == b.geonameid:
-        return True
-    if a.country != b.country:
-        return False
-    return "country" in (a.feature, b.feature) or "admin1" in (a.feature, b.feature)
-
-
-def _counts_agree(a: Counts, b: Counts) -> bool:
-    da, db = a.to_dict(), b.to_dict()
-    return all(da[k] is None or db[k] is None or da[k] == db[k] for k in da)
-
-
-def _richer(a: Actor | None, b: Actor | None, pronouns: frozenset[str]) -> Actor | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    score_a = (a.sector is not None) + (a.country is not None) + (a.name is not None)
-    score_b = (b.sector is not None) + (b.country is not None) + (b.name is not None)
-    if score_b != score_a:
-        return b if score_b > score_a else a
-    # same information: show the phrase that names them, not "them"
-    return b if a.text.lower() in pronouns and b.text.lower() not in pronouns else a
-
-
-def _combine(a: Event, b: Event, pronouns: frozenset[str]) -> Event:
-    """One event from two mentions; the arrest of a raid-and-arrest leads."""
-    from eventlens.model import STATUSES
-
-    if a.mode == "seize" and b.mode == "arrest":
-        a, b = b, a
-
-    order = {"foiled": 0, "attempted": 1, "threatened": 2, "planned": 3}
-    status = a.status
-    if a.status != b.status and a.status in order and b.status in order:
-        status = min((a.status, b.status), key=lambda s: order[s])
-    assert status in STATUSES
-    mode = a.mode or b.mode
-    if {a.mode, b.mode} == {"arrest", "seize"}:
-        mode = "arrest"
-    acled = (a.acled_event_type, a.acled_sub_event_type)
-    specificity = max(a.specificity, b.specificity)
-    if a.coded and b.coded and b.specificity > a.specificity:
-        # the most specific mention ("a suicide bomber struck") types the event, not "the attack"
-        acled = (b.acled_event_type, b.acled_sub_event_type)
-        mode = b.mode or a.mode
-    loc = a.location
-    if loc is None or (b.location is not None and _rank(b.location) < _rank(loc)):
-        loc = b.location
-    date = a.date
-    if date.source in ("publication", "unknown") and b.date.source in ("explicit", "relative"):
-        date = b.date
-    ca, cb = a.counts.to_dict(), b.counts.to_dict()
-    counts = Counts(**{k: ca[k] if ca[k] is not None else cb[k] for k in ca})
-    return replace(
-        a,
-        mode=mode,
-        status=status,
-        acled_event_type=acled[0],
-        acled_sub_event_type=acled[1],
-        specificity=specificity,
-        actor=_richer(a.actor, b.actor, pronouns),
-        recipient=_richer(a.recipient, b.recipient, pronouns),
-        location=loc,
-        date=date,
-        counts=counts,
-        confidence=max(a.confidence, b.confidence),
-        sources=(*(a.sources or (a.evidence.sentence,)), b.evidence.sentence),
-    )
-
-
-def _rank(p: Place) -> int:
-    return {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(
-        p.feature or "", 4
-    )
+        return actors_agree(a.actor, b.actor) and actors_agree(a.recipient, b.recipient)
 
 
 def make_merger(settings: Settings, resources: Resources) -> Merger:

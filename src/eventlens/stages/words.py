@@ -40,6 +40,7 @@ class EventWords:
     of_count_heads: WordSet
     singular_pronouns: WordSet
     indefinite_articles: WordSet
+    new_event_words: WordSet
 
     @classmethod
     def load(cls) -> EventWords:
