@@ -1,235 +1,103 @@
-"""Event dates, resolved against the publication date.
+"""Event dates from the event's own words.
 
-Each event takes the date expression its own clause holds, else one its
-sentence holds that belongs to no other event.  Explicit dates ("4 February
-2023", "in 2015") resolve alone; relative ones ("last month", "a few days
-ago", "earlier this month") need the publication date (the article's, else
-``--published``); without it they are unknown, never today's date.  An event
-with no date expression takes the publication date, marked as such.
+Each event takes, in this order:
+
+1. a date its own clause holds ("killed late Tuesday");
+2. a date on a verb its clause hangs from ("On Monday, police raided homes,
+   arresting four"), not across a relative clause ("the men who attacked");
+3. a date of a related mention in the sentence: one of the same type, or an
+   event its clause contains or hangs from ("seized in a raid in July");
+4. a date of its sentence that belongs to no other event and no noun
+   ("last Sunday's election", "workers seized last month" are their nouns');
+5. the date of the nearest earlier sentence of its paragraph (else the next),
+   else the date of a statement in its sentence made before the publication
+   day ("the governor's office said on Sunday ...": it is at least that old);
+6. the story's date: the day the lead (the first sentence with events that
+   is no headline) dates its event to ("Gunmen attacked ... yesterday"), for
+   a kind of event the article dates nowhere else (an undated mention of a
+   kind dated elsewhere is left to coreference);
+7. the article's dateline or heading date ("KABUL, March 4 -"), the report's
+   date, so marked ``publication``;
+8. the publication date (source ``publication``).
+
+A date on a statement ("officials said on Wednesday", "told reporters on
+Monday", "according to a report today") is when it was said: it dates only
+an event that is a statement (ACCUSE, THREATEN, ...; a threat or a warning).
+A period ("since 1980") and a reference to the past with no date of its own
+("the deadliest since the war") stay undated, never the publication date;
+so does "two years earlier" with no date before it to count from.
 """
 
 from __future__ import annotations
 
-import calendar
 import logging
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from types import MappingProxyType
+from datetime import date
 from typing import Any
 
-from eventlens.knowledge.loader import load_yaml
 from eventlens.model import UNKNOWN_DATE, Document, Event, EventDate
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
 from eventlens.stages.base import Stage
-from eventlens.stages.scope import by_sentence, clauses_of, owner_of
-from eventlens.syntax import token_at
+from eventlens.stages.date_expr import (
+    DateCues,
+    after_publication,
+    anaphoric_unit,
+    date_expressions,
+    governor,
+    historical,
+    is_anaphoric,
+    is_deadline,
+    is_period,
+    normalise,
+    resolve_expression,
+)
+from eventlens.stages.scope import Clauses, by_sentence, clauses_of, owner_of
+from eventlens.syntax import Token, token_at
+
+__all__ = ["DateCues", "Dater", "make_dater", "resolve_expression"]
 
 log = logging.getLogger(__name__)
 
-WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-
-
-def _words(words: list[str]) -> str:
-    """A regex alternation of words and phrases, in order."""
-    return "|".join(re.escape(w) for w in words)
+NOUN_CLAUSES = frozenset({"relcl", "acl"})
+COARSE = frozenset({"month", "year"})
+SHORT = frozenset({"day", "week", "fortnight"})
+END_OF_SENTENCE = re.compile(r"[.!?][\"'”’)]*\s*$")
 
 
 @dataclass(frozen=True, slots=True)
-class DateCues:
-    """The words of date expressions (``data/date_cues.yaml``, see the comments there)."""
+class Expr:
+    """One date expression of a sentence and whose date it can be."""
 
-    period_words: tuple[tuple[str, ...], ...]
-    historical_cues: tuple[str, ...]
-    vague_amounts: MappingProxyType[str, int]
-    ago_numbers: MappingProxyType[str, int]
-    leading: re.Pattern[str]
-    ago: re.Pattern[str]
-    relative: re.Pattern[str]
-    same_day: re.Pattern[str]
-    two_days_before: re.Pattern[str]
-    day_before: re.Pattern[str]
-    previous: str
-    """An alternation of the words of "last week", "the past month"."""
-    last: str
-    """An alternation of the words of "last March"."""
-    day_words: frozenset[str]
-    night: re.Pattern[str]
-    deadline_preps: frozenset[str]
+    root: Token
+    start: int
+    date: EventDate
+    """Its resolution; unknown for an anaphoric one with nothing to count from."""
+    said: bool
+    """On a statement verb or noun: when something was said."""
+    bound: bool
+    """A noun's own date: "last Sunday's election", "workers seized last month"."""
+    verb: Token | None
+    """The verb (or statement noun) it modifies."""
 
-    @classmethod
-    def load(cls) -> DateCues:
-        data: dict[str, Any] = load_yaml("date_cues.yaml")
-
-        def words(key: str) -> list[str]:
-            return [str(w).lower() for w in data[key]]
-
-        def alternation(key: str) -> str:
-            return _words(words(key))
-
-        vague = {str(k): int(v) for k, v in data["vague_amounts"].items()}
-        numbers = {str(k): int(v) for k, v in data["ago_numbers"].items()}
-        amount = "|".join([r"\d+", _words(list(vague)), _words(list(numbers))])
-        return cls(
-            period_words=tuple(tuple(w.split()) for w in words("period_words")),
-            historical_cues=tuple(words("historical_cues")),
-            vague_amounts=MappingProxyType(vague),
-            ago_numbers=MappingProxyType(numbers),
-            leading=re.compile(rf"^({alternation('leading_words')})\s+"),
-            ago=re.compile(
-                rf"\b(?P<n>{amount})\s+(?P<unit>day|week|month|year)s?\s+"
-                rf"(?:{alternation('ago_words')})\b"
-            ),
-            relative=re.compile(rf"\b({alternation('relative_words')})\b"),
-            same_day=re.compile(rf"\b({alternation('same_day')})\b"),
-            two_days_before=re.compile(rf"\b({alternation('two_days_before')})\b"),
-            day_before=re.compile(rf"\b({alternation('day_before')})\b"),
-            previous=alternation("previous_words"),
-            last=alternation("last_words"),
-            day_words=frozenset([*words("day_words"), *WEEKDAYS]),
-            night=re.compile(rf"\b({alternation('night_phrases')})\b"),
-            deadline_preps=frozenset(words("deadline_preps")),
-        )
+    @property
+    def known(self) -> bool:
+        return self.date.value is not None
 
 
-_ORDINAL_DAY = re.compile(r"(?:the )?([0-3]?\d)(?:st|nd|rd|th)")
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One event of a sentence, as the dating rules see it."""
 
-
-def _shift_month(d: date, months: int) -> tuple[int, int]:
-    m = d.year * 12 + (d.month - 1) + months
-    return m // 12, m % 12 + 1
-
-
-def resolve_expression(text: str, published: date | None, cues: DateCues) -> EventDate | None:
-    """Resolve one date expression; None when it names no usable date."""
-    t = " ".join(text.lower().replace("’", "'").split())
-    t = cues.leading.sub("", t, count=1)
-    rel = _relative(t, published, cues)
-    if rel is not None:
-        return rel
-    return _explicit(t, published)
-
-
-def _relative(t: str, pub: date | None, cues: DateCues) -> EventDate | None:
-    def day(d: date, precision: str = "day") -> EventDate:
-        return EventDate(d.isoformat(), precision, "relative")  # type: ignore[arg-type]
-
-    def month(y: int, m: int) -> EventDate:
-        return EventDate(f"{y:04d}-{m:02d}", "month", "relative")
-
-    def year(y: int) -> EventDate:
-        return EventDate(f"{y:04d}", "year", "relative")
-
-    is_relative = bool(
-        cues.ago.search(t)
-        or cues.relative.search(t)
-        or any(re.search(rf"\b{d}\b", t) for d in WEEKDAYS)
-        or _ORDINAL_DAY.fullmatch(t)
-    )
-    if not is_relative:
-        return None
-    if pub is None:
-        return UNKNOWN_DATE
-    if cues.same_day.search(t):
-        return day(pub)
-    if cues.two_days_before.search(t):
-        return day(pub - timedelta(days=2))
-    if cues.day_before.search(t):
-        return day(pub - timedelta(days=1))
-    m = cues.ago.search(t)
-    if m:
-        raw = m.group("n")
-        amounts = cues.vague_amounts
-        n = int(raw) if raw.isdigit() else amounts.get(raw, cues.ago_numbers.get(raw, 1))
-        vague = raw in amounts
-        unit = m.group("unit")
-        if unit == "day":
-            return day(pub - timedelta(days=n), "week" if vague else "day")
-        if unit == "week":
-            return day(pub - timedelta(weeks=n), "week")
-        if unit == "month":
-            return month(*_shift_month(pub, -n))
-        return year(pub.year - n)
-    od = _ORDINAL_DAY.fullmatch(t)
-    if od:
-        # "on the 12th": that day of this month, else of the month before
-        dd = int(od.group(1))
-        y, mo = (pub.year, pub.month) if dd <= pub.day else _shift_month(pub, -1)
-        if dd > calendar.monthrange(y, mo)[1]:
-            return None
-        return EventDate(date(y, mo, dd).isoformat(), "day", "relative")
-    for name, wd in WEEKDAYS.items():
-        if re.search(rf"\b{name}\b", t):
-            back = (pub.weekday() - wd) % 7  # "on Saturday" in Saturday's paper: that day
-            return day(pub - timedelta(days=back))
-    if re.search(rf"\b({cues.previous}) week\b", t):
-        return day(pub - timedelta(days=7), "week")
-    if re.search(r"\b(earlier )?this week\b", t):
-        return day(pub - timedelta(days=min(pub.weekday(), 3)), "week")
-    if re.search(rf"\b({cues.previous}) month\b", t):
-        return month(*_shift_month(pub, -1))
-    if re.search(r"\b(earlier )?this month\b", t):
-        return month(pub.year, pub.month)
-    if re.search(rf"\b({cues.previous}) year\b", t):
-        return year(pub.year - 1)
-    if re.search(r"\b(earlier )?this year\b", t):
-        return year(pub.year)
-    for name, mi in MONTHS.items():
-        if re.search(rf"\b(?:{cues.last}) {name}\b", t):
-            y = pub.year if mi < pub.month else pub.year - 1
-            return month(y, mi)
-    return None
-
-
-def _explicit(t: str, pub: date | None) -> EventDate | None:
-    ym = re.fullmatch(r"(?:the )?(1[89]\d\d|20\d\d)", t)
-    if ym:
-        return EventDate(ym.group(1), "year", "explicit")
-    years = re.findall(r"\b(1[89]\d\d|20\d\d)\b", t)
-    month_names = [w for w in re.findall(r"[a-z]+", t) if w in MONTHS]
-    if not month_names:
-        if len(years) == 1 and re.fullmatch(r"[\w\s'-]*", t) and not re.search(r"\d0s\b", t):
-            return EventDate(years[0], "year", "explicit")
-        return None
-    has_day = bool(re.search(r"\b([0-3]?\d)(st|nd|rd|th)?\b", re.sub(r"\b\d{4}\b", "", t)))
-    if not years and pub is None:
-        return None
-    try:
-        import dateparser
-
-        base = datetime.combine(pub, datetime.min.time()) if pub else datetime(int(years[0]), 1, 1)
-        parsed = dateparser.parse(
-            t,
-            languages=["en"],
-            settings={
-                "RELATIVE_BASE": base,
-                "PREFER_DATES_FROM": "past",
-                "PREFER_DAY_OF_MONTH": "first",
-                "REQUIRE_PARTS": ["month"],
-            },
-        )
-    except Exception:  # dateparser raises assorted errors on odd input
-        log.debug("dateparser failed on %r", t, exc_info=True)
-        parsed = None
-    if parsed is None:
-        # "between April and July 2017": the year is all that is certain
-        return EventDate(years[0], "year", "explicit") if len(set(years)) == 1 else None
-    d = parsed.date()
-    if pub is not None and not years and d > pub:
-        d = d.replace(year=d.year - 1)
-    if has_day:
-        return EventDate(d.isoformat(), "day", "explicit")
-    return EventDate(f"{d.year:04d}-{d.month:02d}", "month", "explicit")
+    event: Event
+    anchor: Token | None
+    verbal: bool
+    """A statement (ACCUSE, THREATEN, a threat or a warning): a statement's date is its own."""
 
 
 class Dater(Stage):
-    """Each event's date from its own words: its clause, then its sentence, then
-    its paragraph, then the article's dateline, and only then the publication
-    date (source ``publication``).  A reference to the past with no date of its
-    own stays undated."""
+    """Each event's date from its own words (see the module docstring)."""
 
     name = "eventlens.dates.v1"
     requires: tuple[str, ...] = ("nlp", "dateline", "events", "scopes")
@@ -238,171 +106,292 @@ class Dater(Stage):
     def __call__(self, doc: Document) -> Document:
         if not doc.events or doc.nlp is None:
             return doc
-        published = doc.article.published  # the run's default is applied by clean
         cues = self.resources.knowledge.date_cues
-        sents = list(doc.nlp.sents)
-        line = _dateline_date(doc, published, cues)
-        # every usable date expression of each sentence, in order
-        sentence_dates: dict[int, list[tuple[Any, EventDate]]] = {}
-        periods: dict[int, list[Any]] = {}  # "since 1980": a total or a history, undated
-        for si, sent in enumerate(sents):
-            for ent in _date_expressions(sent, cues):
-                if _is_period(ent, cues):
-                    periods.setdefault(si, []).append(ent)
-                    continue
-                if _is_deadline(ent, cues):
-                    continue
-                if line is not None and ent.start_char < line[1]:
-                    continue  # the dateline's own date
-                resolved = resolve_expression(ent.text, published, cues)
-                if resolved is None or resolved.value is None or _after(resolved, published):
-                    continue
-                sentence_dates.setdefault(si, []).append((ent, resolved))
         clauses = clauses_of(doc, self.name)
-        paragraph = list(clauses.paragraph)
+        sents = list(doc.nlp.sents)
+        exprs, periods = _sentence_expressions(doc, sents, clauses, cues, None)
+        ordered = sorted(by_sentence(doc.events).items())
+        lead_si, story = _story_date(doc, sents, ordered, clauses, exprs, periods, cues)
+        published = doc.article.published
+        base = story or (
+            EventDate(published.isoformat(), "day", "publication") if published else None
+        )
+        if base is not None and any(not x.known for xs in exprs.values() for x in xs):
+            # "A day earlier" with no date before it counts from the story's day
+            exprs, periods = _sentence_expressions(doc, sents, clauses, cues, base)
+        fallback = _article_date(doc, sents, cues)
+        found = {
+            si: _date_sentence(doc, si, idxs, clauses, exprs, periods, cues) for si, idxs in ordered
+        }
+        # kinds of event the article dates itself past the lead: an undated mention of
+        # such a kind is left to coreference, not given the lead's day
+        dated = {
+            doc.events[k].event_type
+            for si, idxs in ordered
+            for k, (d, own) in zip(idxs, found[si], strict=True)
+            if own and d is not None and d.value is not None and d != story
+        }
         dates: dict[int, EventDate] = {}
-        for si, idxs in by_sentence(doc.events).items():
-            sent = sents[si]
-            evs = [doc.events[k] for k in idxs]
-            clause_map = clauses.clause_map(idxs)
-            owned: dict[int, EventDate] = {}
-            shared: list[tuple[Any, EventDate]] = []
-            owner_type: dict[int, str] = {}  # expression -> type of the event owning it
-            for ent, resolved in sentence_dates.get(si, []):
-                owner = owner_of(ent.root, clause_map)
-                if owner is None:
-                    shared.append((ent.root, resolved))
-                else:
-                    owner_type[ent.start] = evs[owner].event_type
-                    owned.setdefault(owner, resolved)
-            over_period = {owner_of(e.root, clause_map) for e in periods.get(si, [])}
-            for local, k in enumerate(idxs):
-                ev = doc.events[k]
-                if local in over_period and local not in owned:
-                    dates[k] = UNKNOWN_DATE
-                    continue
-                # a date in another event's clause serves only another mention of the same kind
-                in_sentence = [
-                    d
-                    for e, d in sentence_dates.get(si, [])
-                    if owner_type.get(e.start, ev.event_type) == ev.event_type
-                ]
-                found = (
-                    owned.get(local)
-                    or _shared_date(shared, doc, ev)
-                    or (in_sentence[0] if in_sentence else None)
-                    or _paragraph_date(si, paragraph, sentence_dates)
-                )
-                if found is None and line is not None:
-                    found = line[0]
-                if found is None:
-                    if _historical(sent.text, cues):
-                        found = UNKNOWN_DATE
-                    elif published:
-                        found = EventDate(published.isoformat(), "day", "publication")
-                    else:
-                        found = UNKNOWN_DATE
-                dates[k] = found
+        for si, idxs in ordered:
+            for k, (d, _own) in zip(idxs, found[si], strict=True):
+                kind = doc.events[k].event_type
+                lead = story if si != lead_si and kind not in dated else None
+                dates[k] = d or lead or _last_resort(doc, sents[si], fallback, cues)
         events = tuple(replace(ev, date=dates.get(k, ev.date)) for k, ev in enumerate(doc.events))
         return replace(doc, events=events)
 
 
-def _date_expressions(sent: Any, cues: DateCues) -> list[Any]:
-    """Date entities, times that name a day ("Thursday night", "last night"), and
-    day words the tagger left outside any entity ("... rule yesterday, killing")."""
-    out: list[Any] = []
-    covered: set[int] = set()
-    for ent in sent.ents:
-        day_time = ent.label_ == "TIME" and (
-            any(t.lower_ in cues.day_words for t in ent)
-            or bool(cues.night.search(ent.text.lower()))
+def _story_date(
+    doc: Document,
+    sents: list[Any],
+    ordered: list[tuple[int, list[int]]],
+    clauses: Clauses,
+    exprs: dict[int, list[Expr]],
+    periods: dict[int, list[Token]],
+    cues: DateCues,
+) -> tuple[int, EventDate | None]:
+    """The lead (the first sentence with events that is not a headline: a headline
+    ends with no full stop) and the day it dates its event to, if it dates one."""
+    for si, idxs in ordered:
+        if not END_OF_SENTENCE.search(sents[si].text):
+            continue
+        found = _date_sentence(doc, si, idxs, clauses, exprs, periods, cues)
+        day = next((d for d, own in found if own and d and d.precision in ("day", "week")), None)
+        return si, day
+    return -1, None
+
+
+def _last_resort(doc: Document, sent: Any, fallback: EventDate | None, cues: DateCues) -> EventDate:
+    """The dateline's date, else (unless the sentence looks back) the publication date."""
+    if fallback is not None:
+        return fallback
+    if historical(sent.text, cues):
+        return UNKNOWN_DATE
+    published = doc.article.published
+    if published is None:
+        return UNKNOWN_DATE
+    return EventDate(published.isoformat(), "day", "publication")
+
+
+def _sentence_expressions(
+    doc: Document, sents: list[Any], clauses: Clauses, cues: DateCues, base: EventDate | None
+) -> tuple[dict[int, list[Expr]], dict[int, list[Token]]]:
+    """Every usable date expression of each sentence, in order, and the roots of the
+    periods ("since 1980": a total or a history, undated).  An anaphoric expression
+    counts from the last date before it in its paragraph, else, for a few days or
+    weeks ("a day earlier"), from ``base`` (the story's day)."""
+    published = doc.article.published
+    line_end = doc.dateline.end if doc.dateline is not None else -1
+    out: dict[int, list[Expr]] = {}
+    periods: dict[int, list[Token]] = {}
+    last: EventDate | None = None  # what an anaphoric expression counts from
+    for si, sent in enumerate(sents):
+        if si > 0 and clauses.paragraph[si] != clauses.paragraph[si - 1]:
+            last = None
+        for ent in date_expressions(sent, cues):
+            if is_period(ent, cues):
+                periods.setdefault(si, []).append(ent.root)
+                continue
+            if is_deadline(ent, cues) or ent.start_char < line_end:
+                continue  # a target date, or the dateline's own
+            anchor = None
+            if is_anaphoric(ent.text, cues):
+                anchor = last or (base if anaphoric_unit(ent.text, cues) in SHORT else None)
+            resolved = resolve_expression(ent.text, published, cues, anchor)
+            if resolved is None or after_publication(resolved, published):
+                continue
+            if resolved.value is None and not is_anaphoric(ent.text, cues):
+                continue  # relative, with no publication date
+            gov = governor(ent.root, cues)
+            said = gov is not None and (
+                gov.lemma_.lower() in cues.statement_verbs
+                or normalise(gov.text) in cues.statement_nouns
+            )
+            bound = (
+                ent.root.dep_ in ("poss", "compound") and ent.root.head.pos_ in ("NOUN", "PROPN")
+            ) or (gov is not None and gov.dep_ in NOUN_CLAUSES)
+            out.setdefault(si, []).append(
+                Expr(ent.root, int(ent.start), resolved, said, bound, gov)
+            )
+            if resolved.value is not None and not said:
+                last = resolved
+    return out, periods
+
+
+def _date_sentence(
+    doc: Document,
+    si: int,
+    idxs: list[int],
+    clauses: Clauses,
+    exprs: dict[int, list[Expr]],
+    periods: dict[int, list[Token]],
+    cues: DateCues,
+) -> list[tuple[EventDate | None, bool]]:
+    """The date each event of sentence ``si`` takes from its sentence or paragraph
+    (None: nothing there), and whether it came from the sentence itself."""
+    clause_map = clauses.clause_map(idxs)
+    here = exprs.get(si, [])
+    owner = {x.start: owner_of(x.root, clause_map) for x in here}
+    over_period = {owner_of(r, clause_map) for r in periods.get(si, [])}
+    mentions = [_mention(doc, doc.events[k], cues) for k in idxs]
+    out: list[tuple[EventDate | None, bool]] = []
+    for local, m in enumerate(mentions):
+        own = [x for x in here if owner[x.start] == local and (m.verbal or not x.said)]
+        if own:
+            out.append((own[0].date, True))  # unknown: "two years earlier", nothing before
+            continue
+        if local in over_period:
+            out.append((UNKNOWN_DATE, True))
+            continue
+        found = (
+            _on_its_verb(m, [x for x in here if owner[x.start] is None], cues)
+            or _related(m, local, mentions, here, owner, cues)
+            or _free(m, here, owner)
         )
-        if ent.label_ == "DATE" or day_time:
-            out.append(ent)
-            covered.update(range(ent.start, ent.end))
-    for t in sent:
-        if (
-            t.i not in covered
-            and t.lower_ in cues.day_words
-            and t.ent_type_ not in ("ORG", "PERSON")
-        ):
-            out.append(t.doc[t.i : t.i + 1])
-    return sorted(out, key=lambda e: int(e.start))
+        if found is not None:
+            out.append((found, True))
+        else:
+            found = _paragraph_date(si, clauses.paragraph, exprs) or _said_before(
+                here, doc.article.published
+            )
+            out.append((found, False))
+    return out
 
 
-def _dateline_date(
-    doc: Document, published: date | None, cues: DateCues
-) -> tuple[EventDate, int] | None:
-    """The dateline's date ("KABUL, March 4 (Reuters) -") and where the dateline ends."""
-    line = doc.dateline
-    if line is None or line.date is None:
+def _mention(doc: Document, ev: Event, cues: DateCues) -> Mention:
+    anchor = token_at(doc.nlp, ev.trigger[0]) if ev.trigger is not None else None
+    verbal = ev.event_type in cues.verbal_types or ev.status in ("threatened", "warned")
+    return Mention(ev, anchor, verbal)
+
+
+def _path(low: Token, high: Token) -> list[Token] | None:
+    """The tokens from ``low`` up to (not including) its head ``high``; None when
+    ``high`` is not one of its heads."""
+    out: list[Token] = []
+    cur = low
+    while cur.i != high.i:
+        if cur.head.i == cur.i:
+            return None
+        out.append(cur)
+        cur = cur.head
+    return out
+
+
+def _reaches(path: list[Token], value: EventDate, cues: DateCues) -> bool:
+    """Can a date on the top of ``path`` pass down it?  Not into a relative clause
+    ("the men who attacked"), and only a month or a year into a phrase of sequence
+    ("called off in 2019 following an attack")."""
+    if any(t.dep_ in NOUN_CLAUSES for t in path):
+        return False
+    if any(t.dep_ == "prep" and t.lower_ in cues.sequence_preps for t in path):
+        return value.precision in COARSE
+    return True
+
+
+def _on_its_verb(m: Mention, shared: list[Expr], cues: DateCues) -> EventDate | None:
+    """A date no event owns, on the verb the event's clause hangs from:
+    "On Monday, police arrested ..." but not "... attacks, but today it has none"."""
+    if m.anchor is None:
         return None
-    resolved = resolve_expression(line.date, published, cues)
-    if resolved is None or resolved.value is None or _after(resolved, published):
-        return None
-    return resolved, line.end
+    best: tuple[int, EventDate] | None = None  # the nearest verb's
+    for x in shared:
+        if x.verb is None or not x.known or (x.said and not m.verbal):
+            continue
+        path = _path(m.anchor, x.verb)
+        fits = path is not None and _reaches(path, x.date, cues)
+        if fits and path is not None and (best is None or len(path) < best[0]):
+            best = (len(path), x.date)
+    return best[1] if best else None
 
 
-def _paragraph_date(
-    si: int, paragraph: list[int], sentence_dates: dict[int, list[tuple[Any, EventDate]]]
+def _related(
+    m: Mention,
+    local: int,
+    mentions: list[Mention],
+    here: list[Expr],
+    owner: dict[int, int | None],
+    cues: DateCues,
 ) -> EventDate | None:
-    """The date of the nearest earlier sentence of the same paragraph, else of the next one."""
-    for sj in range(si - 1, -1, -1):
-        if paragraph[sj] != paragraph[si]:
-            break
-        if sentence_dates.get(sj):
-            return sentence_dates[sj][0][1]
-    nxt = si + 1
-    if nxt < len(paragraph) and paragraph[nxt] == paragraph[si] and sentence_dates.get(nxt):
-        return sentence_dates[nxt][0][1]
+    """The date of another event of the sentence that is this one's mention (same
+    type), or whose clause contains this one or hangs from it ("killed in an attack
+    on Tuesday", "seized in a raid in July")."""
+    for x in here:
+        k = owner[x.start]
+        if k is None or k == local or not x.known or (x.said and not m.verbal):
+            continue
+        other = mentions[k]
+        if other.event.event_type == m.event.event_type:
+            return x.date
+        if m.anchor is None or other.anchor is None:
+            continue
+        path = _path(m.anchor, other.anchor) or _path(other.anchor, m.anchor)
+        if path and _reaches(path, x.date, cues):
+            return x.date
     return None
 
 
-def _is_period(ent: Any, cues: DateCues) -> bool:
-    """ "since 1980", "over the past decade": a period, not a day."""
-    doc = ent.doc
-    words = [t.lower_ for t in doc[max(ent.sent.start, ent.start - 3) : ent.end]]
-    text = " ".join(words)
-    return any(
-        re.search(r"(?<![\w-])" + re.escape(" ".join(p)) + r"(?![\w-])", text)
-        for p in cues.period_words
-    )
+def _free(m: Mention, here: list[Expr], owner: dict[int, int | None]) -> EventDate | None:
+    """A date of the sentence that belongs to no event, no noun and no statement."""
+    for x in here:
+        if owner[x.start] is None and x.known and not x.bound and (m.verbal or not x.said):
+            return x.date
+    return None
 
 
-def _historical(sentence: str, cues: DateCues) -> bool:
-    t = " ".join(sentence.lower().split())
-    return any(
-        re.search(r"(?<![\w-])" + re.escape(c) + r"(?![\w-])", t) for c in cues.historical_cues
-    )
-
-
-def _is_deadline(ent: Any, cues: DateCues) -> bool:
-    """ "by 2050", "until March": a target or a limit, not when the event happened."""
-    root = ent.root
-    if root.dep_ == "pobj" and root.head.lower_ in cues.deadline_preps:
-        return True
-    return any(t.lower_ in cues.deadline_preps for t in ent[:1])
-
-
-def _after(d: EventDate, published: date | None) -> bool:
-    """A date after publication is a plan or a deadline, not the event's date."""
-    if published is None or d.value is None:
-        return False
-    return d.value[: len(published.isoformat())] > published.isoformat()[: len(d.value)]
-
-
-def _shared_date(shared: list[tuple[Any, EventDate]], doc: Document, ev: Event) -> EventDate | None:
-    """A date no event owns applies to an event in the clause it modifies:
-    "On Monday, police arrested ..." but not "... attacks, but today it has none"."""
-    if ev.trigger is None:
+def _said_before(here: list[Expr], published: date | None) -> EventDate | None:
+    """The date of a statement in the sentence made before the publication day: what
+    it reports is at least that old ("the governor's office said on Sunday")."""
+    if published is None:
         return None
-    anchor = token_at(doc.nlp, ev.trigger[0])
-    if anchor is None:
-        return None
-    for root, value in shared:
-        verb = next((h for h in (root, *root.ancestors) if h.pos_ in ("VERB", "AUX")), None)
-        if verb is not None and (verb.i == anchor.i or verb in anchor.ancestors):
-            return value
+    for x in here:
+        if (
+            x.said
+            and x.known
+            and (x.date.value or "") < published.isoformat()[: len(x.date.value or "")]
+        ):
+            return x.date
+    return None
+
+
+def _paragraph_date(
+    si: int, paragraph: tuple[int, ...], exprs: dict[int, list[Expr]]
+) -> EventDate | None:
+    """The first date of the nearest earlier sentence of the same paragraph that has
+    one, else of the next sentence (no statement's date, no noun's)."""
+
+    def first(sj: int) -> EventDate | None:
+        return next(
+            (x.date for x in exprs.get(sj, []) if x.known and not x.said and not x.bound), None
+        )
+
+    for sj in range(si - 1, -1, -1):
+        if paragraph[sj] != paragraph[si]:
+            break
+        if (d := first(sj)) is not None:
+            return d
+    nxt = si + 1
+    if nxt < len(paragraph) and paragraph[nxt] == paragraph[si]:
+        return first(nxt)
+    return None
+
+
+def _article_date(doc: Document, sents: list[Any], cues: DateCues) -> EventDate | None:
+    """The dateline's date ("KABUL, March 4 (Reuters) -"), else a heading line that is
+    only a date ("Saturday, June 3, 2006") before the first event."""
+    published = doc.article.published
+    line = doc.dateline
+    if line is not None and line.date is not None:
+        d = resolve_expression(line.date, published, cues)
+        if d is not None and d.value is not None and not after_publication(d, published):
+            return replace(d, source="publication")  # the report's date, not the event's
+    first_event = min(ev.evidence.sentence for ev in doc.events)
+    for sent in sents[:first_event]:
+        ents = [e for e in sent.ents if e.label_ == "DATE"]
+        words = [t for t in sent if not t.is_punct and not t.is_space]
+        if len(ents) == 1 and len(ents[0]) >= len(words) - 1 and words:
+            d = resolve_expression(ents[0].text, published, cues)
+            if d is not None and d.value is not None and not after_publication(d, published):
+                return replace(d, source="publication")
     return None
 
 
