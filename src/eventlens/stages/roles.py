@@ -21,6 +21,8 @@ from eventlens.syntax import (
     prep_objects,
 )
 
+TIMES = frozenset({"DATE", "TIME"})
+
 
 def _subject(verb: Token, ew: EventWords, depth: int = 0) -> Token | None:
     """The subject of a verb, following control, coordination and relative clauses."""
@@ -96,7 +98,11 @@ def roles(trig: Trigger, lex: Lexicon, ew: EventWords) -> tuple[Token | None, To
         else:
             actor = _subject(a, ew)
             recipient = first_child(a, *OBJECT_DEPS)
-            if recipient is None:
+            if recipient is not None and (
+                recipient in trig.words or a.lemma_.lower() in ew.launch_verbs
+            ):
+                recipient = _launch_target(a, recipient, trig, ew)
+            elif recipient is None:
                 objs = prep_objects(a, *ew.verb_recipient_preps)
                 recipient = objs[0] if objs else None
         if recipient is not None and recipient.lower_ in RELATIVE_PRONOUNS and a.dep_ == "relcl":
@@ -104,9 +110,10 @@ def roles(trig: Trigger, lex: Lexicon, ew: EventWords) -> tuple[Token | None, To
         return actor, recipient
     # nominal mentions
     actor = recipient = None
-    by = prep_objects(a, *ew.nominal_actor_preps)
+    # "an attack by night", "the raid on Tuesday": a time is neither actor nor target
+    by = [o for o in prep_objects(a, *ew.nominal_actor_preps) if o.ent_type_ not in TIMES]
     of = prep_objects(a, "of")
-    against = prep_objects(a, *ew.nominal_target_preps)
+    against = [o for o in prep_objects(a, *ew.nominal_target_preps) if o.ent_type_ not in TIMES]
     poss = first_child(a, "poss")
     modifiers = [
         c
@@ -120,6 +127,10 @@ def roles(trig: Trigger, lex: Lexicon, ew: EventWords) -> tuple[Token | None, To
         actor = by[0]
     if against:
         recipient = against[0]
+    elif a.dep_ == "dobj" and a.head.lemma_.lower() in lex.light_verbs:
+        # "launched an attack overnight on a base": the target on the light verb
+        on_verb = prep_objects(a.head, *ew.nominal_target_preps)
+        recipient = on_verb[0] if on_verb else None
     if of:
         if patient_noun and recipient is None:
             recipient = of[0]
@@ -141,10 +152,40 @@ def roles(trig: Trigger, lex: Lexicon, ew: EventWords) -> tuple[Token | None, To
     return actor, recipient
 
 
+def _launch_target(verb: Token, obj: Token, trig: Trigger, ew: EventWords) -> Token | None:
+    """The target of a verb whose object is the trigger's own word or what is launched:
+    "opened fire on marchers", "fired rockets at the base", "set fire to the house";
+    None when no preposition names one ("militants fired rockets")."""
+    for preps in (ew.launch_target_preps, ew.verb_recipient_preps):
+        for w in (verb, obj):
+            objs = [o for o in prep_objects(w, *preps) if o not in trig.words]
+            if objs and (preps is ew.launch_target_preps or obj in trig.words):
+                return objs[0]
+    return None
+
+
+def _reported_subject(speech: Token, ew: EventWords) -> Token | None:
+    """The subject of the clause a statement verb reports, if it names one: "the
+    spokesman confirmed the attack, saying gunmen stormed the village" -> gunmen.
+    A pronoun there may stand for the speaker, so it gives nothing."""
+    clauses = [c for c in speech.children if c.dep_ == "ccomp"]
+    for c in speech.children:
+        if c.dep_ == "advcl" and c.lemma_.lower() in ew.statement_verbs:
+            clauses.extend(x for x in c.children if x.dep_ == "ccomp")
+    for clause in clauses:
+        got = _agent(clause) if _is_passive(clause) else first_child(clause, *SUBJECT_DEPS)
+        if got is not None and got.pos_ != "PRON":
+            return got
+    return None
+
+
 def _nominal_actor(a: Token, ew: EventWords) -> Token | None:
     head = a.head
-    # "carry out attacks", "staged a protest": the light verb's subject
     if a.dep_ in ("dobj", "attr") and head.pos_ == "VERB":
+        if head.lemma_.lower() in ew.statement_verbs:
+            # "the spokesman confirmed the attack": the speaker is not the attacker
+            return _reported_subject(head, ew)
+        # "carry out attacks", "staged a protest": the light verb's subject
         return _subject(head, ew)
     # "the authorities' announcement of the arrest", misparsed as "authorities of the arrest"
     if a.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "of":

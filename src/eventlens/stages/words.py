@@ -23,6 +23,9 @@ class EventWords:
     actor_nouns: WordSet
     owner_nouns: WordSet
     reporting_verbs: WordSet
+    statement_verbs: WordSet
+    launch_verbs: WordSet
+    launch_target_preps: WordSet
     person_possessives: WordSet
     verb_recipient_preps: WordSet
     nominal_actor_preps: WordSet
