@@ -51,6 +51,16 @@ def text_of(a: Actor | None) -> str | None:
             "attack",
             None,
         ),
+        # ...but a speaker announcing an arrest announces its own action
+        ("Police announced the arrest of five suspects in Kano.", "COERCE", "arrest", "Police"),
+        (
+            "The gendarmerie confirmed the detention of two smugglers near the border.",
+            "COERCE",
+            "detention",
+            "The gendarmerie",
+        ),
+        # ...while one condemning an arrest did not make it
+        ("The opposition condemned the arrest of its leader.", "COERCE", "arrest", None),
         # a verb event reported by a speaker keeps its own subject
         ("Police said militants ambushed a convoy near Gao.", "ASSAULT", "ambushed", "militants"),
         (

@@ -148,7 +148,7 @@ def roles(trig: Trigger, lex: Lexicon, ew: EventWords) -> tuple[Token | None, To
     if actor is None and modifiers:
         actor = modifiers[0]
     if actor is None:
-        actor = _nominal_actor(a, ew)
+        actor = _nominal_actor(a, etype, ew)
     return actor, recipient
 
 
@@ -179,10 +179,14 @@ def _reported_subject(speech: Token, ew: EventWords) -> Token | None:
     return None
 
 
-def _nominal_actor(a: Token, ew: EventWords) -> Token | None:
+def _nominal_actor(a: Token, etype: str, ew: EventWords) -> Token | None:
     head = a.head
     if a.dep_ in ("dobj", "attr") and head.pos_ == "VERB":
-        if head.lemma_.lower() in ew.statement_verbs:
+        lemma = head.lemma_.lower()
+        if lemma in ew.own_action_verbs and etype in ew.own_action_types:
+            # "police announced the arrest of five suspects": the police arrested them
+            return _subject(head, ew)
+        if lemma in ew.statement_verbs:
             # "the spokesman confirmed the attack": the speaker is not the attacker
             return _reported_subject(head, ew)
         # "carry out attacks", "staged a protest": the light verb's subject

@@ -24,6 +24,8 @@ class EventWords:
     owner_nouns: WordSet
     reporting_verbs: WordSet
     statement_verbs: WordSet
+    own_action_verbs: WordSet
+    own_action_types: WordSet
     launch_verbs: WordSet
     launch_target_preps: WordSet
     person_possessives: WordSet
