@@ -334,6 +334,38 @@ SAME: list[tuple[str, Event, Event, bool]] = [
         True,
     ),
     ("two types", _event(0), _event(1, event_type="PROTEST", mode="demo"), False),
+    # where a date came from (Event.date_from): only two dates the mentions' own
+    # sentences give set them apart; an inherited one never does
+    (
+        "the lead's day, and the mention's own day",
+        replace(_event(0, when=DAY), date_from="lead"),
+        replace(_event(2, when=OTHER_DAY), date_from="clause"),
+        True,
+    ),
+    (
+        "the paragraph's day, and another paragraph's",
+        replace(_event(0, when=DAY), date_from="paragraph"),
+        replace(_event(2, when=OTHER_DAY), date_from="paragraph"),
+        True,
+    ),
+    (
+        "the dateline's day, and a related mention's",
+        replace(_event(0, when=DAY), date_from="dateline"),
+        replace(_event(2, when=OTHER_DAY), date_from="related"),
+        True,
+    ),
+    (
+        "two days of the mentions' own clauses",
+        replace(_event(0, when=DAY), date_from="clause"),
+        replace(_event(2, when=OTHER_DAY), date_from="sentence"),
+        False,
+    ),
+    (
+        "a day of a related mention, another of a clause",
+        replace(_event(0, when=DAY), date_from="related"),
+        replace(_event(2, when=OTHER_DAY), date_from="clause"),
+        False,
+    ),
 ]
 
 
@@ -375,3 +407,53 @@ def test_the_merged_event_takes_the_most_specific_of_each_field() -> None:
     assert better_date(MONTH, DAY) == DAY  # a day beats a month
     assert better_date(DAY, MONTH) == DAY
     assert better_place(DISTRICT, VILLAGE) == VILLAGE
+
+
+# (first date and where it came from, second date and where, the merged date)
+BETTER_DATE: list[tuple[EventDate, str | None, EventDate, str | None, EventDate]] = [
+    # the more direct source wins: own clause > sentence > related > paragraph > lead ...
+    (DAY, "lead", OTHER_DAY, "clause", OTHER_DAY),
+    (DAY, "paragraph", OTHER_DAY, "sentence", OTHER_DAY),
+    (DAY, "related", OTHER_DAY, "clause", OTHER_DAY),
+    (DAY, "clause", OTHER_DAY, "related", DAY),
+    (DAY, "lead", OTHER_DAY, "paragraph", OTHER_DAY),
+    (PUBLICATION, "dateline", DAY, "lead", DAY),
+    # ... even when it is only a month: the mention's own sentence dates the event
+    (DAY, "lead", MONTH, "clause", MONTH),
+    # same source: the finer precision, else the first
+    (MONTH, "sentence", DAY, "sentence", DAY),
+    (DAY, "clause", OTHER_DAY, "clause", DAY),
+    # built by hand (no dates stage): the text's own date beats the publication's
+    (PUBLICATION, None, MONTH, None, MONTH),
+    (UNKNOWN_DATE, None, PUBLICATION, None, UNKNOWN_DATE),
+]
+
+
+@pytest.mark.parametrize(("a", "from_a", "b", "from_b", "merged"), BETTER_DATE)
+def test_the_most_direct_date_wins(
+    a: EventDate, from_a: str | None, b: EventDate, from_b: str | None, merged: EventDate
+) -> None:
+    assert better_date(a, b, from_a, from_b) == merged
+    first = replace(_event(0, when=a), date_from=from_a)
+    second = replace(_event(1, when=b), date_from=from_b)
+    both = combine(first, second, frozenset())
+    assert both.date == merged
+    assert both.date_from == (from_a if merged == a else from_b)
+
+
+def test_a_mention_dated_only_by_the_lead_takes_its_own_date_from_a_later_mention(
+    pipeline: Pipeline,
+) -> None:
+    # the undated attack takes the lead's day (Thursday, inherited): it does not keep
+    # the checkpoint's own mention (Friday night) apart, and the own date wins
+    text = (
+        "Rebels seized a town in the north on Thursday, officials said.\n\n"
+        "Gunmen attacked a police checkpoint near Gao, killing four officers.\n\n"
+        "The checkpoint was attacked on Friday night, a police spokesman said."
+    )
+    attacks = [
+        e
+        for e in extract(text, published=PUBLISHED, pipeline=pipeline)
+        if e.event_type == "ASSAULT"
+    ]
+    assert [(e.date.value, e.counts.killed) for e in attacks] == [("2024-05-10", 4)], attacks

@@ -121,13 +121,16 @@ def test_a_new_paragraph_takes_the_leads_day(dater: Pipeline) -> None:
     assert (got[0].value, got[0].source) == ("2024-03-02", "relative"), got
 
 
-def test_a_kind_dated_elsewhere_is_left_to_coreference(dater: Pipeline) -> None:
+def test_an_undated_mention_takes_the_leads_day_marked_as_inherited(dater: Pipeline) -> None:
+    # even of a kind the article dates elsewhere: the lead's day is inherited
+    # (date_from "lead"), so coreference lets a mention's own date win over it
     text = (
         "Rebels attacked an army base on Saturday.\n\nPolice arrested two journalists.\n\n"
         "Police arrested a priest in Accra on Friday."
     )
-    got = dates_of(dater, text, "COERCE")
-    assert got[0].source == "publication", got
+    doc = dater(Article(id="t", content=text, published=PUB))
+    got = [(e.date.value, e.date_from) for e in doc.events if e.event_type == "COERCE"]
+    assert got == [("2024-03-02", "lead"), ("2024-03-01", "clause")], got
 
 
 def test_dateline_date_before_publication(dater: Pipeline) -> None:

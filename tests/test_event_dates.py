@@ -4,6 +4,7 @@ published Tuesday 5 March 2024."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -192,3 +193,64 @@ def test_war_total_since_a_year_is_not_dated(dater: Pipeline) -> None:
     )
     for d in dates_of(dater, text, "ASSAULT"):
         assert d.value != "1980" and d.source != "publication", d
+
+
+# (text, event type, the trigger, where its date comes from: Event.date_from)
+DATE_FROM_CASES: list[tuple[str, str, str, str]] = [
+    ("Gunmen killed four people in a village on Saturday.", "ASSAULT", "killed", "clause"),
+    # a date on the verb the clause hangs from is the clause's
+    (
+        "On Monday, police raided homes in the city, arresting four men.",
+        "COERCE",
+        "raided",
+        "clause",
+    ),
+    # the date of the attack the killing happened in
+    (
+        "Soldiers were killed in an attack on a checkpoint on Sunday.",
+        "ASSAULT",
+        "killed",
+        "related",
+    ),
+    (
+        "Fighting broke out in the north of the country on Saturday. Rebels attacked an army"
+        " base near the border.",
+        "ASSAULT",
+        "attacked",
+        "paragraph",
+    ),
+    (
+        "Rebels attacked an army base on Saturday.\n\nPolice arrested two journalists in Accra.",
+        "COERCE",
+        "arrested",
+        "lead",
+    ),
+    (
+        "NAIROBI, March 1 (Reuters) - Police arrested six protesters outside parliament.",
+        "COERCE",
+        "arrested",
+        "dateline",
+    ),
+    ("Police arrested four men in Mombasa.", "COERCE", "arrested", "publication"),
+]
+
+
+@pytest.mark.parametrize(("text", "event_type", "trigger", "where"), DATE_FROM_CASES)
+def test_where_the_date_came_from(
+    dater: Pipeline, text: str, event_type: str, trigger: str, where: str
+) -> None:
+    doc = dater(Article(id="t", content=text, published=PUB))
+    got = [
+        e.date_from
+        for e in doc.events
+        if e.event_type == event_type and e.trigger and doc.text[slice(*e.trigger)] == trigger
+    ]
+    assert got == [where], (text, got)
+
+
+def test_date_from_is_no_part_of_the_output(dater: Pipeline) -> None:
+    doc = dater(Article(id="t", content="Gunmen killed four people on Saturday.", published=PUB))
+    ev = doc.events[0]
+    assert ev.date_from == "clause"
+    assert "date_from" not in ev.to_dict() and "date_from" not in ev.to_dict()["date"]
+    assert replace(ev, date_from="publication") == ev  # not compared

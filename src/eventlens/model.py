@@ -41,6 +41,18 @@ FEATURE_LEVELS: tuple[FeatureLevel, ...] = ("country", "admin1", "admin2", "city
 DatePrecision = Literal["day", "week", "month", "year"]
 DateSource = Literal["explicit", "relative", "publication", "unknown"]
 ContentType = Literal["text", "html"]
+DATE_FROM: tuple[str, ...] = (
+    "clause",
+    "sentence",
+    "related",
+    "paragraph",
+    "lead",
+    "dateline",
+    "publication",
+)
+"""Where an event's date came from, the most direct first: its own clause (or the verb
+it hangs from), its sentence, a related mention of the sentence, its paragraph, the
+lead's day, the dateline, the publication date."""
 
 EventType = Literal[
     "AGREE",
@@ -262,6 +274,9 @@ class Event:
     specificity: float = 0.0
     """The coder's probability for this mention's ACLED sub-event and mode; the most
     specific mention of a merged event gives them (internal)."""
+    date_from: str | None = field(default=None, compare=False)
+    """Where the date came from, one of :data:`DATE_FROM` (None: no date, or not dated
+    by the dates stage); internal, not part of the output."""
 
     def to_dict(self) -> dict[str, Any]:
         """The event as an ``eventlens.event/1`` object."""

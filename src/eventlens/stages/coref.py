@@ -8,7 +8,9 @@ one type are one event unless something they say sets them apart:
 
 - a status outside one plot (an attack that occurred and one that was only warned of);
 - places that cannot both hold (two towns far apart, two countries);
-- dates that cannot both hold (two days named in the text);
+- dates that cannot both hold (two days the mentions' own sentences name; a date
+  a mention only inherits, from its paragraph, the lead, the dateline or the
+  publication, sets nothing apart);
 - tolls that differ ("five killed in one town ... two killed in another");
 - attackers named apart (two named groups);
 - a word that marks a new event ("another attack", "a separate bombing").
@@ -25,7 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from eventlens.geo.distance import haversine_km
-from eventlens.model import STATUSES, Actor, Counts, Event, EventDate, Place
+from eventlens.model import DATE_FROM, STATUSES, Actor, Counts, Event, EventDate, Place
 
 PLOT = ("foiled", "attempted", "threatened", "planned")
 
@@ -84,7 +86,7 @@ def same_event(a: Event, b: Event, cues: Cues) -> bool:
     if not places_agree(a.location, b.location):
         return False
     # a plot's mentions date its stages (planned for Sunday, foiled on Monday)
-    if not plot and not dates_agree(a.date, b.date):
+    if not plot and not dates_agree(a, b):
         return False
     if not counts_agree(a.counts, b.counts) and not other_sides_toll(a, b, cues.tolls):
         return False  # "18 killed in one town ... 2 killed in another": two events
@@ -151,12 +153,33 @@ def marks_new_event(ev: Event, distinct: frozenset[str], text: str) -> bool:
     return any(w in distinct for w in words)
 
 
-def dates_agree(a: EventDate, b: EventDate) -> bool:
-    """Dates of the text's own (explicit, relative) conflict when neither holds the other."""
-    own = ("explicit", "relative")
-    if a.source not in own or b.source not in own:
+INHERITED = frozenset({"paragraph", "lead", "dateline", "publication"})
+"""Where a date comes from that the mention's own sentence does not give."""
+_OWN_SOURCES = ("explicit", "relative")
+
+
+def _from_rank(d: EventDate, date_from: str | None) -> int:
+    """How direct a date is: 0 its own clause ... 6 the publication date, 7 unknown."""
+    if date_from in DATE_FROM:
+        return DATE_FROM.index(date_from)
+    # not dated by the dates stage: the text's own date is its sentence's
+    if d.source in _OWN_SOURCES:
+        return DATE_FROM.index("sentence")
+    return DATE_FROM.index("publication") if d.source == "publication" else len(DATE_FROM)
+
+
+def _direct(d: EventDate, date_from: str | None) -> bool:
+    """Does the mention's own sentence give the date (not its paragraph, lead, ...)?"""
+    return d.value is not None and DATE_FROM[min(_from_rank(d, date_from), 6)] not in INHERITED
+
+
+def dates_agree(a: Event, b: Event) -> bool:
+    """Two dates the mentions' own sentences give conflict when neither holds the other;
+    a date inherited from the paragraph, the lead, the dateline or the publication
+    never does."""
+    if not _direct(a.date, a.date_from) or not _direct(b.date, b.date_from):
         return True
-    va, vb = a.value or "", b.value or ""
+    va, vb = a.date.value or "", b.date.value or ""
     return va.startswith(vb) or vb.startswith(va)
 
 
@@ -264,15 +287,28 @@ def rank(p: Place) -> int:
 _PRECISION = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
-def better_date(a: EventDate, b: EventDate) -> EventDate:
-    """The more specific date: the text's own beats the publication's; a day beats a month."""
-    own = ("explicit", "relative")
-    if a.source not in own:
-        return b if b.source in own else a
-    if b.source not in own:
-        return a
-    pa, pb = _PRECISION.get(a.precision or "", 4), _PRECISION.get(b.precision or "", 4)
-    return b if pb < pa else a
+def better_date(
+    a: EventDate, b: EventDate, from_a: str | None = None, from_b: str | None = None
+) -> EventDate:
+    """The merged date: the more direct source (:data:`eventlens.model.DATE_FROM`: own
+    clause, sentence, related mention, paragraph, lead, dateline, publication), then
+    the finer precision (a day beats a month); the first mention's on a tie."""
+    return _better_date(a, b, from_a, from_b)[0]
+
+
+def _better_date(
+    a: EventDate, b: EventDate, from_a: str | None, from_b: str | None
+) -> tuple[EventDate, str | None]:
+    if a.value is None:
+        # an undated mention ("since 1980") keeps its silence against the publication date
+        return (b, from_b) if b.source in _OWN_SOURCES else (a, from_a)
+    if b.value is None:
+        return a, from_a
+
+    def key(d: EventDate, f: str | None) -> tuple[int, int]:
+        return _from_rank(d, f), _PRECISION.get(d.precision or "", 4)
+
+    return (b, from_b) if key(b, from_b) < key(a, from_a) else (a, from_a)
 
 
 def better_place(a: Place | None, b: Place | None) -> Place | None:
@@ -330,6 +366,7 @@ def combine(
         # the most specific mention ("a suicide bomber struck") types the event, not "the attack"
         acled = (b.acled_event_type, b.acled_sub_event_type)
         mode = b.mode or a.mode
+    date, date_from = _better_date(a.date, b.date, a.date_from, b.date_from)
     ca, cb = a.counts.to_dict(), b.counts.to_dict()
     counts = Counts(**{k: ca[k] if ca[k] is not None else cb[k] for k in ca})
     return replace(
@@ -342,7 +379,8 @@ def combine(
         actor=_richer(a.actor, b.actor, pronouns),
         recipient=recipient,
         location=better_place(a.location, b.location),
-        date=better_date(a.date, b.date),
+        date=date,
+        date_from=date_from,
         counts=counts,
         confidence=max(a.confidence, b.confidence),
         sources=(*(a.sources or (a.evidence.sentence,)), b.evidence.sentence),

@@ -13,12 +13,18 @@ Each event takes, in this order:
    else the date of a statement in its sentence made before the publication
    day ("the governor's office said on Sunday ...": it is at least that old);
 6. the story's date: the day the lead (the first sentence with events that
-   is no headline) dates its event to ("Gunmen attacked ... yesterday"), for
-   a kind of event the article dates nowhere else (an undated mention of a
-   kind dated elsewhere is left to coreference);
+   is no headline) dates its event to ("Gunmen attacked ... yesterday"); it is
+   an inherited date, which never sets two mentions apart in coreference, and
+   a date the mention's own sentence gives beats it there;
 7. the article's dateline or heading date ("KABUL, March 4 -"), the report's
    date, so marked ``publication``;
 8. the publication date (source ``publication``).
+
+Each event records which of these its date came from (``Event.date_from``, one
+of :data:`eventlens.model.DATE_FROM`: ``clause`` for 1-2, ``related``,
+``sentence`` for 4, ``paragraph`` for 5, ``lead``, ``dateline``,
+``publication``), so that coreference can rank the dates of one event's
+mentions (:func:`eventlens.stages.coref.better_date`).
 
 A date on a statement ("officials said on Wednesday", "told reporters on
 Monday", "according to a report today") is when it was said: it dates only
@@ -64,6 +70,8 @@ NOUN_CLAUSES = frozenset({"relcl", "acl"})
 COARSE = frozenset({"month", "year"})
 SHORT = frozenset({"day", "week", "fortnight"})
 END_OF_SENTENCE = re.compile(r"[.!?][\"'”’)]*\s*$")
+OWN = frozenset({"clause", "sentence", "related"})
+"""Where a date the event's sentence gives comes from (:data:`eventlens.model.DATE_FROM`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,21 +131,22 @@ class Dater(Stage):
         found = {
             si: _date_sentence(doc, si, idxs, clauses, exprs, periods, cues) for si, idxs in ordered
         }
-        # kinds of event the article dates itself past the lead: an undated mention of
-        # such a kind is left to coreference, not given the lead's day
-        dated = {
-            doc.events[k].event_type
-            for si, idxs in ordered
-            for k, (d, own) in zip(idxs, found[si], strict=True)
-            if own and d is not None and d.value is not None and d != story
-        }
-        dates: dict[int, EventDate] = {}
+        dates: dict[int, tuple[EventDate, str | None]] = {}
         for si, idxs in ordered:
-            for k, (d, _own) in zip(idxs, found[si], strict=True):
-                kind = doc.events[k].event_type
-                lead = story if si != lead_si and kind not in dated else None
-                dates[k] = d or lead or _last_resort(doc, sents[si], fallback, cues)
-        events = tuple(replace(ev, date=dates.get(k, ev.date)) for k, ev in enumerate(doc.events))
+            # an undated mention takes the lead's day, marked so: coreference lets the
+            # date of a mention of the same event that its own sentence dates win
+            lead = story if si != lead_si else None
+            for k, (d, frm) in zip(idxs, found[si], strict=True):
+                if d is not None:
+                    dates[k] = (d, frm)
+                elif lead is not None:
+                    dates[k] = (lead, "lead")
+                else:
+                    dates[k] = _last_resort(doc, sents[si], fallback, cues)
+        events = tuple(
+            replace(ev, date=dates[k][0], date_from=dates[k][1]) if k in dates else ev
+            for k, ev in enumerate(doc.events)
+        )
         return replace(doc, events=events)
 
 
@@ -156,21 +165,26 @@ def _story_date(
         if not END_OF_SENTENCE.search(sents[si].text):
             continue
         found = _date_sentence(doc, si, idxs, clauses, exprs, periods, cues)
-        day = next((d for d, own in found if own and d and d.precision in ("day", "week")), None)
+        day = next(
+            (d for d, frm in found if frm in OWN and d and d.precision in ("day", "week")), None
+        )
         return si, day
     return -1, None
 
 
-def _last_resort(doc: Document, sent: Any, fallback: EventDate | None, cues: DateCues) -> EventDate:
-    """The dateline's date, else (unless the sentence looks back) the publication date."""
+def _last_resort(
+    doc: Document, sent: Any, fallback: EventDate | None, cues: DateCues
+) -> tuple[EventDate, str | None]:
+    """The dateline's date, else (unless the sentence looks back) the publication date;
+    and where it came from."""
     if fallback is not None:
-        return fallback
+        return fallback, "dateline"
     if historical(sent.text, cues):
-        return UNKNOWN_DATE
+        return UNKNOWN_DATE, None
     published = doc.article.published
     if published is None:
-        return UNKNOWN_DATE
-    return EventDate(published.isoformat(), "day", "publication")
+        return UNKNOWN_DATE, None
+    return EventDate(published.isoformat(), "day", "publication"), "publication"
 
 
 def _sentence_expressions(
@@ -226,35 +240,38 @@ def _date_sentence(
     exprs: dict[int, list[Expr]],
     periods: dict[int, list[Token]],
     cues: DateCues,
-) -> list[tuple[EventDate | None, bool]]:
+) -> list[tuple[EventDate | None, str | None]]:
     """The date each event of sentence ``si`` takes from its sentence or paragraph
-    (None: nothing there), and whether it came from the sentence itself."""
+    (None: nothing there), and where it came from (:data:`eventlens.model.DATE_FROM`)."""
     clause_map = clauses.clause_map(idxs)
     here = exprs.get(si, [])
     owner = {x.start: owner_of(x.root, clause_map) for x in here}
     over_period = {owner_of(r, clause_map) for r in periods.get(si, [])}
     mentions = [_mention(doc, doc.events[k], cues) for k in idxs]
-    out: list[tuple[EventDate | None, bool]] = []
+    out: list[tuple[EventDate | None, str | None]] = []
     for local, m in enumerate(mentions):
         own = [x for x in here if owner[x.start] == local and (m.verbal or not x.said)]
         if own:
-            out.append((own[0].date, True))  # unknown: "two years earlier", nothing before
+            out.append((own[0].date, "clause"))  # unknown: "two years earlier", nothing before
             continue
         if local in over_period:
-            out.append((UNKNOWN_DATE, True))
+            out.append((UNKNOWN_DATE, "clause"))
             continue
-        found = (
-            _on_its_verb(m, [x for x in here if owner[x.start] is None], cues)
-            or _related(m, local, mentions, here, owner, cues)
-            or _free(m, here, owner)
-        )
-        if found is not None:
-            out.append((found, True))
+        verb = _on_its_verb(m, [x for x in here if owner[x.start] is None], cues)
+        related = None if verb else _related(m, local, mentions, here, owner, cues)
+        free = None if verb or related else _free(m, here, owner)
+        if verb or related or free:
+            out.append(
+                (
+                    verb or related or free,
+                    "clause" if verb else "related" if related else "sentence",
+                )
+            )
         else:
             found = _paragraph_date(si, clauses.paragraph, exprs) or _said_before(
                 here, doc.article.published
             )
-            out.append((found, False))
+            out.append((found, "paragraph" if found else None))
     return out
 
 
