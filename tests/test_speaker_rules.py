@@ -14,7 +14,11 @@ from eventlens.pipeline import Pipeline
 
 def mention(p: Pipeline, text: str, event_type: str, trigger: str) -> Event:
     """The event of a type whose trigger words are ``trigger``."""
-    evs = [e for e in events(p, text, event_type) if text[e.trigger[0] : e.trigger[1]] == trigger]
+    evs = [
+        e
+        for e in events(p, text, event_type)
+        if e.trigger is not None and text[e.trigger[0] : e.trigger[1]] == trigger
+    ]
     assert evs, (text, trigger, events(p, text, event_type))
     return evs[0]
 

@@ -40,6 +40,7 @@ from eventlens.store.query import (
     StoryRecord,
 )
 from eventlens.store.schema import articles, events, failures, stories
+from eventlens.store.search import StorySearch
 from eventlens.store.writer import SaveResult, record_failure, save_article
 from eventlens.stories.clustering import StoryRules
 from eventlens.stories.params import DEFAULT_PARAMS, DedupParams
@@ -133,6 +134,7 @@ class Store:
         self.params = params
         self._knowledge = knowledge
         self._story_rules: StoryRules | None = None
+        self._story_search: StorySearch | None = None
         self.read_only = read_only
         self._write_engine: Engine | None
         if read_only:
@@ -213,6 +215,13 @@ class Store:
             self._knowledge = knowledge
 
     @property
+    def story_search(self) -> StorySearch:
+        """The store's story search (its query shapes are built once)."""
+        if self._story_search is None:
+            self._story_search = StorySearch(self.story_rules.params)
+        return self._story_search
+
+    @property
     def story_rules(self) -> StoryRules:
         """The story clustering rules this store applies (built on first use,
         from the ``knowledge`` it was opened with, or a fresh one)."""
@@ -256,6 +265,7 @@ class Store:
                 force=force,
                 rules=self.story_rules,
                 sentences=sentences,
+                search=self.story_search,
             )
 
     def record_failure(

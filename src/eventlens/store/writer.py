@@ -12,41 +12,34 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
-    and_,
     delete,
-    func,
     insert,
     or_,
     select,
-    true,
     update,
 )
 
 from eventlens.knowledge import Knowledge
-from eventlens.model import FEATURE_LEVELS, Article, Event, stable_id
+from eventlens.model import Article, Event, stable_id
 from eventlens.store.bounds import bounded_article, bounded_failure, fit_row
 from eventlens.store.rows import NO_DATE, anchor_day, buckets, event_from_row, event_to_row
 from eventlens.store.schema import articles, events, failures, stories
+from eventlens.store.search import StorySearch
 from eventlens.stories.clustering import StoryRules, new_story_id
-from eventlens.stories.params import DedupParams
-from eventlens.stories.report import Member, Report, date_range, report_window
+from eventlens.stories.report import Report, date_range
 from eventlens.stories.summaries import StorySummary, summarize
 
 log = logging.getLogger(__name__)
 
 SaveStatus = Literal["new", "changed", "unchanged"]
 
-# The most candidate reports one new event is compared with.
-MAX_CANDIDATES = 500
 # The most candidate stories (each with all its members) one new event is judged against.
 MAX_STORIES = 20
 # The most members of one story a new event is compared with (the newest).
@@ -78,10 +71,12 @@ def save_article(
     force: bool = False,
     rules: StoryRules | None = None,
     sentences: Mapping[int, str] | None = None,
+    search: StorySearch | None = None,
 ) -> SaveResult:
     """Write one processed article inside the caller's transaction.
 
-    ``rules``: the store's story clustering (default: built from a fresh Knowledge).
+    ``rules``: the store's story clustering (default: built from a fresh Knowledge);
+    ``search``: its story search (default: built for ``rules.params``).
     ``sentences`` (sentence index -> text) gives each event's sentence, which
     story clustering compares (and the store keeps with the event).  The
     article's fields are bounded (:func:`eventlens.store.bounds.bounded_article`)
@@ -139,11 +134,12 @@ def save_article(
         conn.execute(update(articles).where(articles.c.id == article.id).values(**values))
 
     rules = rules or StoryRules(Knowledge())
+    search = search or StorySearch(rules.params)
     new_stories = joined = 0
     for e in unique:
         context = (sentences or {}).get(e.evidence.sentence)
         report = Report(e, article.source, article.published, article.url, context, text)
-        story_id, created = _assign(conn, report, rules, touched)
+        story_id, created = _assign(conn, report, rules, search, touched)
         row = event_to_row(
             e,
             source=article.source,
@@ -196,153 +192,13 @@ def _report(row: Any) -> Report:
     )
 
 
-# The longest date range an event can have (a year), so that a window query
-# can bound the start of the ranges it reads from both sides.
-MAX_SPAN = timedelta(days=366)
-# A report whose search box covers more grid cells than this is searched by
-# country instead (a country-level place: the box is most of the country).
-MAX_CELLS = 64
-
-
-def candidates(conn: Connection, report: Report, params: DedupParams) -> list[Member]:
-    """Reports already in stories that could be the same event as ``report``.
-
-    The queries keep every report that can pass the gates of
-    :meth:`eventlens.stories.clustering.StoryRules.compare` and few others:
-    same type and status, an overlapping date window (or no date to judge
-    by: undated is unknown, not unmatchable), and a compatible place —
-    within the farthest distance the report's own feature level allows (the
-    grid cells of a bounding box), or coarser places in its country, or no
-    coordinates at all.  Each (date kind, place kind) pair is its own query
-    on an index that starts with type, status and the place key, and every
-    date range is bounded on both sides, so the rows read per report depend
-    on how many events lie near it in place and time, not on the store's size.
-    """
-    rows: list[Any] = []
-    for when in _date_conditions(report, params):
-        for where, order in _place_conditions(report.event, params):
-            stmt = (
-                select(events)
-                .where(
-                    events.c.event_type == report.event.event_type,
-                    events.c.status == report.event.status,
-                    events.c.story_id.is_not(None),
-                    when,
-                    where,
-                )
-                .order_by(*order, events.c.sort_date.desc(), events.c.id)
-                .limit(MAX_CANDIDATES - len(rows))
-            )
-            rows.extend(conn.execute(stmt))
-            if len(rows) >= MAX_CANDIDATES:
-                return _members(rows)
-    return _members(rows)
-
-
-def _members(rows: Sequence[Any]) -> list[Member]:
-    out = []
-    for row in rows:
-        m = row._mapping
-        out.append(
-            Member(
-                Report(event_from_row(m), m["source"], m["published"], None, m["context"]),
-                row.story_id,
-            )
-        )
-    return out
-
-
-def _date_conditions(report: Report, params: DedupParams) -> list[ColumnElement[bool]]:
-    """One condition per kind of date: dated ranges overlapping the report's
-    window, undated events published in it, and events with no date at all."""
-    c = events.c
-    unknowable = and_(c.date_start.is_(None), c.published.is_(None))
-    window = report_window(report, params)
-    if window is None:
-        return [unknowable]
-    slack = timedelta(days=params.max_slack_days)
-    undated = timedelta(days=params.undated_window_days)
-    try:
-        lo, hi = window[0] - slack, window[1] + slack
-        lo_undated, hi_undated = lo - undated, hi + undated
-        earliest = lo - MAX_SPAN
-    except OverflowError:  # a window at the ends of the calendar: only the undated
-        return [unknowable]
-    return [
-        and_(c.date_start <= hi, c.date_start >= earliest, c.date_end >= lo),
-        and_(c.date_start.is_(None), c.published >= lo_undated, c.published <= hi_undated),
-        unknowable,
-    ]
-
-
-def _place_conditions(
-    e: Event, params: DedupParams
-) -> list[tuple[ColumnElement[bool], list[ColumnElement[Any]]]]:
-    """The places a candidate may have, one (condition, order) per index-friendly kind:
-    near the report's point (by grid cell), coarser places of its country, placeless."""
-    c = events.c
-    loc = e.location
-    country = loc.country if loc else None
-    in_country = c.country == country if country else true()
-    if loc is None or loc.lat is None or loc.lon is None:
-        if country is None:
-            return [(true(), [])]
-        return [(in_country, []), (c.country.is_(None), [])]
-    levels = list(FEATURE_LEVELS)
-    if loc.feature in levels:
-        km = params.max_radius_factor * params.radius(loc.feature)
-        coarser = levels[: levels.index(loc.feature)]
-    else:  # unknown level: the other report's level decides, so any distance may do
-        km = params.max_radius_factor * max(r for _, r in params.radius_km)
-        coarser = []
-    box = _box(loc.lat, loc.lon, km)
-    near = and_(c.lat.between(box[0], box[1]), _lon_between(box[2], box[3]))
-    cells = _cells(box)
-    nearest = [func.abs(c.lat - loc.lat) + func.abs(c.lon - loc.lon)]
-    same_or_none = or_(c.country == country, c.country.is_(None)) if country else true()
-    near = and_(c.cell.in_(cells), near, same_or_none) if cells else and_(near, same_or_none)
-    out = [(near, nearest)]
-    if coarser:
-        out.append((and_(in_country, c.feature.in_(coarser)), nearest))
-    out.append((and_(c.cell.is_(None), same_or_none), []))
-    return out
-
-
-def _box(lat: float, lon: float, km: float) -> tuple[float, float, float | None, float | None]:
-    """The bounding box within ``km`` of a point: lat range, then lon range (None
-    where the box wraps around the antimeridian: then any longitude)."""
-    dlat = km / 110.0
-    edge = min(89.9, abs(lat) + dlat)
-    dlon = km / (111.32 * math.cos(math.radians(edge)))
-    if lon - dlon > -180 and lon + dlon < 180:
-        return lat - dlat, lat + dlat, lon - dlon, lon + dlon
-    return lat - dlat, lat + dlat, None, None
-
-
-def _lon_between(lo: float | None, hi: float | None) -> ColumnElement[bool]:
-    return true() if lo is None or hi is None else events.c.lon.between(lo, hi)
-
-
-def _cells(box: tuple[float, float, float | None, float | None]) -> list[int] | None:
-    """The grid cells (:func:`eventlens.store.rows.grid_cell`) a box covers, or None
-    when it covers more than MAX_CELLS (or every longitude)."""
-    lat0, lat1, lon0, lon1 = box
-    if lon0 is None or lon1 is None:
-        return None
-    rows = range(max(0, math.floor(lat0 + 90)), min(179, math.floor(lat1 + 90)) + 1)
-    cols = range(max(0, math.floor(lon0 + 180)), min(359, math.floor(lon1 + 180)) + 1)
-    if len(rows) * len(cols) > MAX_CELLS:
-        return None
-    return [r * 360 + col for r in rows for col in cols]
-
-
 def candidate_stories(
-    conn: Connection, report: Report, params: DedupParams
+    conn: Connection, report: Report, search: StorySearch
 ) -> dict[str, list[Report]]:
     """The stories ``report`` could join, each with its members (up to
     ``MAX_MEMBERS``, the newest): a report is judged against whole stories."""
     wanted: list[str] = []
-    for m in candidates(conn, report, params):
+    for m in search.candidates(conn, report):
         if m.story_id not in wanted:
             wanted.append(m.story_id)
         if len(wanted) >= MAX_STORIES:
@@ -351,9 +207,9 @@ def candidate_stories(
 
 
 def _assign(
-    conn: Connection, report: Report, rules: StoryRules, touched: set[str]
+    conn: Connection, report: Report, rules: StoryRules, search: StorySearch, touched: set[str]
 ) -> tuple[str, bool]:
-    a = rules.assign(report, candidate_stories(conn, report, rules.params))
+    a = rules.assign(report, candidate_stories(conn, report, search))
     if a.story_id is None:
         # A story is named after its first report.  That report may have been
         # replaced (its article changed) while the story lives on in others.
