@@ -269,6 +269,9 @@ def test_real_news_dev_meets_its_floors(shared_path: Callable[[str], Path]) -> N
     assert figs["precision"] >= floors["precision"], figs
     assert figs["recall"] >= floors["recall"], figs
     assert figs["false_events_on_negatives"] <= floors["false_events_on_negatives_max"], figs
+    assert figs["exact"] >= floors["exact"], figs
+    for field, floor in floors["fields"].items():  # issue 11: the event's own fields
+        assert figs["fields"][field] >= floor, (field, figs["fields"])
 
 
 def test_explain_says_why_a_candidate_was_dropped(
