@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
+from detection import date_pipeline, dates_of
 from eventlens.dateline import DatelineWords, find_dateline
 from eventlens.model import Article, EventDate
 from eventlens.pipeline import Pipeline
-from eventlens.settings import DEFAULT_PIPELINE, Settings
 from eventlens.stages.dates import DateCues, resolve_expression
 
 CUES = DateCues.load()
@@ -20,19 +20,7 @@ PUB = date(2024, 3, 5)  # a Tuesday
 
 @pytest.fixture(scope="module")
 def dater() -> Pipeline:
-    """Detection and dating only: no coder, merger or confidence cut in the way."""
-    skip = {
-        "eventlens.code.v1",
-        "eventlens.locate.v1",
-        "eventlens.merge.v1",
-        "eventlens.finalize.v1",
-    }
-    return Pipeline(Settings(pipeline=tuple(n for n in DEFAULT_PIPELINE if n not in skip)))
-
-
-def dates_of(p: Pipeline, text: str, event_type: str) -> list[EventDate]:
-    doc = p(Article(id="t", content=text, published=PUB))
-    return [e.date for e in doc.events if e.event_type == event_type]
+    return date_pipeline()
 
 
 @pytest.mark.parametrize(
