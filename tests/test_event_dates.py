@@ -173,14 +173,8 @@ def test_heading_date_line(dater: Pipeline) -> None:
     assert (got[0].value, got[0].source) == ("2024-03-01", "publication"), got
 
 
-def test_war_total_since_a_year_is_not_dated(dater: Pipeline) -> None:
-    # issue 11: not dated 1980, and no publication date standing for the war
-    text = (
-        "Police in Lima said on Tuesday that the war with the rebels has killed more than "
-        "70,000 people since 1980."
-    )
-    for d in dates_of(dater, text, "ASSAULT"):
-        assert d.value != "1980" and d.source != "publication", d
+# (the issue's Lima sentence is a row of test_date_rules.py::
+# test_period_and_history_never_take_the_year_or_publication)
 
 
 # (text, event type, the trigger, where its date comes from: Event.date_from)

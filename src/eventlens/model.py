@@ -38,7 +38,24 @@ STATUSES: tuple[Status, ...] = (
 FeatureLevel = Literal["country", "admin1", "admin2", "city", "locality"]
 FEATURE_LEVELS: tuple[FeatureLevel, ...] = ("country", "admin1", "admin2", "city", "locality")
 
+PLACE_BREADTH: dict[str | None, int] = {
+    "locality": 0,
+    "city": 0,
+    "admin2": 1,
+    "admin1": 2,
+    "country": 3,
+}
+"""How broad a place of each feature level is: 0 a town or village ... 3 a country."""
+
+
+def place_breadth(feature: str | None) -> int:
+    """:data:`PLACE_BREADTH` of a feature level; 4 when it is not known."""
+    return PLACE_BREADTH.get(feature, 4)
+
+
 DatePrecision = Literal["day", "week", "month", "year"]
+PRECISION_RANK: dict[str | None, int] = {p: i for i, p in enumerate(get_args(DatePrecision))}
+"""Finest first: 0 a day ... 3 a year."""
 DateSource = Literal["explicit", "relative", "publication", "unknown"]
 ContentType = Literal["text", "html"]
 DATE_FROM: tuple[str, ...] = (

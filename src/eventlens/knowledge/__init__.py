@@ -7,7 +7,7 @@ object's life.  The files are read only through :mod:`eventlens.knowledge.loader
 Sections and their files (all under ``src/eventlens/data``):
 
 ==================  =========================================================
-``lexicon``         triggers.yaml, status.yaml, ontology.yaml
+``lexicon``         triggers.yaml, status.yaml, ontology.yaml (``.ontology`` for short)
 ``event_words``     event_words.yaml (word lists of the event finder)
 ``date_cues``       date_cues.yaml
 ``numbers``         numbers.yaml
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from eventlens.counts import NumberWords
     from eventlens.dateline import DatelineWords
     from eventlens.geo.words import PlaceWords
-    from eventlens.knowledge.lexicon import Lexicon, Ontology, StatusCues
+    from eventlens.knowledge.lexicon import Lexicon, Ontology
     from eventlens.langid import LanguageConfig
     from eventlens.stages.clean import BoilerplateRules
     from eventlens.stages.dates import DateCues
@@ -48,10 +48,6 @@ class Knowledge:
         from eventlens.knowledge.lexicon import Lexicon
 
         return Lexicon.load()
-
-    @property
-    def status(self) -> StatusCues:
-        return self.lexicon.status
 
     @property
     def ontology(self) -> Ontology:

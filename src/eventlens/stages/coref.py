@@ -27,7 +27,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from eventlens.geo.distance import haversine_km
-from eventlens.model import DATE_FROM, STATUSES, Actor, Counts, Event, EventDate, Place
+from eventlens.model import (
+    DATE_FROM,
+    PRECISION_RANK,
+    STATUSES,
+    Actor,
+    Counts,
+    Event,
+    EventDate,
+    Place,
+    place_breadth,
+)
 
 PLOT = ("foiled", "attempted", "threatened", "planned")
 
@@ -278,13 +288,8 @@ def counts_agree(a: Counts, b: Counts) -> bool:
 
 
 def rank(p: Place) -> int:
-    """How broad a place is: 0 a town or village ... 3 a country, 4 not known."""
-    return {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3}.get(
-        p.feature or "", 4
-    )
-
-
-_PRECISION = {"day": 0, "week": 1, "month": 2, "year": 3}
+    """How broad a place is (:func:`eventlens.model.place_breadth`)."""
+    return place_breadth(p.feature)
 
 
 def better_date(
@@ -306,7 +311,7 @@ def _better_date(
         return a, from_a
 
     def key(d: EventDate, f: str | None) -> tuple[int, int]:
-        return _from_rank(d, f), _PRECISION.get(d.precision or "", 4)
+        return _from_rank(d, f), PRECISION_RANK.get(d.precision, 4)
 
     return (b, from_b) if key(b, from_b) < key(a, from_a) else (a, from_a)
 

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from eventlens.knowledge.loader import load_yaml
-from eventlens.model import UNKNOWN_DATE, EventDate
+from eventlens.model import PRECISION_RANK, UNKNOWN_DATE, EventDate
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,6 @@ def _counted(base: date, n: int, unit: str, vague: bool, source: str) -> EventDa
 
 
 _FINER = {"day": 0, "week": 1, "fortnight": 1, "month": 2, "year": 3, "decade": 3}
-_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
 def _anaphoric(t: str, anchor: EventDate | None, cues: DateCues) -> EventDate:
@@ -179,7 +178,7 @@ def _anaphoric(t: str, anchor: EventDate | None, cues: DateCues) -> EventDate:
     if m.group("dir") in ("later", "after"):
         n = -n
     value = anchor.value
-    rank = _PRECISION_RANK[anchor.precision]
+    rank = PRECISION_RANK[anchor.precision]
     if _FINER[unit] < rank:
         return EventDate(anchor.value, anchor.precision, "relative")  # as close as it gets
     base = date.fromisoformat((value + "-01-01")[:10] if len(value) < 10 else value)

@@ -20,14 +20,13 @@ from dataclasses import dataclass, replace
 
 from eventlens.actors import MediaWords
 from eventlens.geo.names import name_key
-from eventlens.model import Actor, Document, Event, Place
+from eventlens.model import Actor, Document, Event, Place, place_breadth
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
 from eventlens.stages.base import Stage
 from eventlens.stages.scope import by_sentence, clauses_of, owner_of
 from eventlens.syntax import Token, token_at
 
-FEATURE_RANK = {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3, None: 4}
 BORROW_TOKENS = 15
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 REGION_FEATURES = frozenset({"admin1", "admin2"})
@@ -202,7 +201,7 @@ def _lead_place(
 def _best(places: list[Place], near: int) -> Place | None:
     if not places:
         return None
-    return min(places, key=lambda p: (FEATURE_RANK.get(p.feature, 4), abs(p.start - near)))
+    return min(places, key=lambda p: (place_breadth(p.feature), abs(p.start - near)))
 
 
 def main_place(places: list[Place]) -> Place | None:
@@ -216,15 +215,12 @@ def main_place(places: list[Place]) -> Place | None:
     for p in places:
         key = same.setdefault((p.text.lower(), p.country), p.geonameid)
         groups.setdefault(key, []).append(p)
-    best = {
-        k: min(g, key=lambda p: (FEATURE_RANK.get(p.feature, 4), p.start))
-        for k, g in groups.items()
-    }
+    best = {k: min(g, key=lambda p: (place_breadth(p.feature), p.start)) for k, g in groups.items()}
     top = min(
         groups,
         key=lambda k: (
             -len(groups[k]),
-            FEATURE_RANK.get(best[k].feature, 4),
+            place_breadth(best[k].feature),
             min(p.start for p in groups[k]),
         ),
     )
