@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -162,6 +162,22 @@ def load_compatibility() -> dict[str, frozenset[str]]:
     return out
 
 
+def load_statement_status() -> dict[tuple[str, str], Status]:
+    """(type, status) -> the status of that type's own statement (``statement_status``)."""
+    data = load_yaml("coder/labels.yaml")
+    try:
+        table = data.get("statement_status") or {}
+        return {
+            (str(t), str(given)): cast(Status, str(own))
+            for t, pairs in table.items()
+            for given, own in pairs.items()
+        }
+    except (AttributeError, TypeError) as e:
+        raise ResourceError(
+            f"{data_path('coder/labels.yaml')}: cannot read statement_status ({e})"
+        ) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Head:
     labels: tuple[str, ...]
@@ -202,6 +218,7 @@ class CoderModel:
         self.dense_blocks: tuple[str, ...] = tuple(meta["features"]["dense"])
         self.calibration = tuple(float(x) for x in meta["calibration"]["coef"])
         self.compatible = load_compatibility()
+        self.statement_status = load_statement_status()
         self.status_policy = str(meta.get("status_policy", "coder"))
         self.lexicon_weight = float(meta.get("lexicon_type_weight", 1.0))
         self.cooc = cooc
@@ -330,6 +347,9 @@ class CoderModel:
             self.cooc_weight,
             self.joint_type,
         )
+        own = self.statement_status.get((c.plover, c.status))
+        if own is not None:
+            c = replace(c, status=own)
         # kept to the 3 decimals every output shows, so that a filter on confidence and
         # the value a reader sees agree (0.8996 would show as 0.9 yet fail ">= 0.9")
         return replace(c, confidence=round(self.calibrated(c.p_relevant, c.p_type), 3))

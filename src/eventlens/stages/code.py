@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventlens.coder import Candidate, CoderModel, Coding
+from eventlens.errors import ResourceError
+from eventlens.knowledge.loader import data_path, load_yaml
 from eventlens.model import Document, Event
 from eventlens.stages.base import Stage
 
@@ -26,6 +29,10 @@ class Coder(Stage):
     def model(self) -> CoderModel:
         return self.resources.coder
 
+    @cached_property
+    def context(self) -> ArticleContext:
+        return ArticleContext.load()
+
     def warm_up(self) -> None:
         self.model.encoder.warm_up()
 
@@ -38,15 +45,72 @@ class Coder(Stage):
         )
         kept: list[Event] = []
         dropped: list[tuple[Event, str]] = list(doc.dropped)
-        for ev, c in zip(doc.events, codings, strict=True):
+        in_context = self.context.reason(doc.events, codings)
+        for ev, c, why in zip(doc.events, codings, in_context, strict=True):
             coded = apply_coding(ev, c)
-            if c.relevant:
-                kept.append(coded)
-            else:
+            if not c.relevant:
                 dropped.append(
                     (coded, f"not an event of interest: {c.not_event} (p={1 - c.p_relevant:.2f})")
                 )
+            elif why is not None:
+                dropped.append((coded, why))
+            else:
+                kept.append(coded)
         return replace(doc, events=tuple(kept), dropped=tuple(dropped))
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleContext:
+    """Violent candidates read in the light of the whole article (``coder/article_context.yaml``).
+
+    When most of an article's candidates are accidents or disasters to the coder, a
+    violent candidate with no named perpetrator that the coder is unsure of belongs to
+    that accident: a factory blast "that killed 25 people" is not an attack.
+    """
+
+    reasons: frozenset[str]
+    min_candidates: int
+    min_share: float
+    min_marked: int
+    max_confidence: float
+    types: frozenset[str]
+
+    @classmethod
+    def load(cls) -> ArticleContext:
+        name = "coder/article_context.yaml"
+        try:
+            d: dict[str, Any] = load_yaml(name)
+            return cls(
+                frozenset(d["reasons"]),
+                int(d["min_candidates"]),
+                float(d["min_share"]),
+                int(d["min_marked"]),
+                float(d["max_confidence"]),
+                frozenset(d["types"]),
+            )
+        except (KeyError, TypeError, ValueError) as e:
+            raise ResourceError(f"{data_path(name)}: cannot read article context ({e})") from None
+
+    def reason(self, events: Sequence[Event], codings: Sequence[Coding]) -> list[str | None]:
+        """For each candidate, why the article's context drops it (None: it does not)."""
+        n = len(codings)
+        marked = sum(1 for c in codings if not c.relevant and c.not_event in self.reasons)
+        if n < self.min_candidates or marked < max(self.min_marked, self.min_share * n):
+            return [None] * n
+        label = "/".join(sorted({str(c.not_event) for c in codings if c.not_event in self.reasons}))
+        why = (
+            f"not an event of interest: part of the {label} the article reports "
+            f"({marked} of {n} candidates read as {label})"
+        )
+        return [
+            why
+            if c.relevant
+            and c.plover in self.types
+            and c.confidence < self.max_confidence
+            and (ev.actor is None or (ev.actor.name is None and ev.actor.sector is None))
+            else None
+            for ev, c in zip(events, codings, strict=True)
+        ]
 
 
 def _candidate(doc: Document, ev: Event) -> Candidate:

@@ -1,0 +1,36 @@
+"""A threat that was made occurred (codebook, statuses): the coder's THREATEN events take
+status ``occurred`` even where the status rules read "threatened to ..." as ``threatened``
+(``statement_status`` in ``coder/labels.yaml``).  Sentences written for this test."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eventlens.coder import load_statement_status
+from eventlens.model import Article
+from eventlens.pipeline import Pipeline
+
+THREATS = [
+    "The militant group threatened on Sunday to carry out revenge attacks against Kenya "
+    "unless its troops leave Somalia.",
+    "Rebel commanders vowed to attack the capital within days, according to a statement "
+    "posted online on Friday.",
+    "The union threatened to call a general strike if the wage deal is scrapped.",
+]
+
+
+@pytest.mark.parametrize("text", THREATS)
+def test_a_threat_made_occurred(pipeline: Pipeline, text: str) -> None:
+    doc = pipeline(Article(id="t", content=text, published=date(2024, 3, 5)))
+    threats = [e for e in doc.events if e.event_type == "THREATEN"]
+    assert threats, "the threat is coded"
+    assert "threatened" not in {e.status for e in threats}, "a threat made is not itself threatened"
+    assert threats[0].status == "occurred"
+
+
+def test_statement_status_table() -> None:
+    table = load_statement_status()
+    assert table[("THREATEN", "threatened")] == "occurred"
+    assert ("ASSAULT", "threatened") not in table, "a threatened attack stays threatened"
