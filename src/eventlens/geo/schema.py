@@ -12,7 +12,7 @@ from typing import Literal
 
 from eventlens.knowledge.loader import read_text
 
-BUILD_VERSION = 14
+BUILD_VERSION = 15
 """Bump when the schema or the build logic changes: the cache is rebuilt."""
 
 SOURCE_PACKAGES: tuple[str, ...] = (

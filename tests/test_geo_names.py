@@ -1,0 +1,48 @@
+"""Names the gazetteer gives a place, and which place a name stands for (issue 13).
+
+Sentences written for these tests (world news).  Each row is a sentence, a
+mention in it and what the mention must resolve to: the place's name, feature
+level and country (ISO3).  The mention is resolved as a given span, with the
+sentence's other names as context (no spaCy parse).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eventlens.geo.geoparser import Geoparser
+from eventlens.model import Place
+
+
+@pytest.fixture(scope="module")
+def geoparser() -> Geoparser:
+    from eventlens.settings import Settings
+
+    return Geoparser.from_settings(Settings())
+
+
+def resolve(geoparser: Geoparser, text: str, mention: str) -> Place:
+    start = text.index(mention)
+    return geoparser.resolve_spans(text, [(start, start + len(mention))])[0]
+
+
+# A subdivision's English name from iso3166-2 that a town elsewhere has as its
+# own name is a translation, not a name news uses for the subdivision: the
+# town keeps it.  English names that are only respellings stay.
+ENGLISH_SUBDIVISION_NAMES = [
+    ("Two steelworkers were hurt at a mill in Granite City.", "Granite City",
+     "Granite City", "city", "USA"),
+    ("Shelling was reported in Dagestan overnight.", "Dagestan",
+     "Dagestan, Respublika", "admin1", "RUS"),
+    ("Troops were sent to North Ossetia after the attack.", "North Ossetia",
+     "Severnaya Osetiya, Respublika", "admin1", "RUS"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "mention", "name", "feature", "country"),
+                         ENGLISH_SUBDIVISION_NAMES)  # fmt: skip
+def test_english_subdivision_names(
+    geoparser: Geoparser, text: str, mention: str, name: str, feature: str, country: str
+) -> None:
+    p = resolve(geoparser, text, mention)
+    assert (p.name, p.feature, p.country) == (name, feature, country)
