@@ -46,3 +46,28 @@ def test_english_subdivision_names(
 ) -> None:
     p = resolve(geoparser, text, mention)
     assert (p.name, p.feature, p.country) == (name, feature, country)
+
+
+# Names listed together ("A, B and C") are of one kind: a name that could be a
+# subdivision, a country or a town takes the kind its list peers are.
+LISTS = [
+    ("Wildfires burned in Montana, Washington and Nevada.", "Washington",
+     "Washington", "admin1", "USA"),
+    ("Fishermen in Nova Scotia and New Brunswick protested the new quotas.", "New Brunswick",
+     "New Brunswick", "admin1", "CAN"),
+    ("Flooding hit Alabama, Georgia and Florida.", "Georgia", "Georgia", "admin1", "USA"),
+    ("Monitors were sent to Armenia, Georgia and Azerbaijan.", "Georgia",
+     "Georgia", "country", "GEO"),
+    ("Voters in Punjab, Sindh and Balochistan went to the polls.", "Punjab",
+     "Punjab", "admin1", "PAK"),
+    ("Delegates from Washington, London and Paris met in Geneva.", "Washington",
+     "Washington", "city", "USA"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "mention", "name", "feature", "country"), LISTS)
+def test_listed_names_share_a_kind(
+    geoparser: Geoparser, text: str, mention: str, name: str, feature: str, country: str
+) -> None:
+    p = resolve(geoparser, text, mention)
+    assert (p.name, p.feature, p.country) == (name, feature, country)

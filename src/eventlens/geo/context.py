@@ -56,6 +56,10 @@ class Group:
     confidence: float = 0.0
     country_named: bool = False
     """A country has this name (by its own name or an English alias)."""
+    peers: list[int] = field(default_factory=list)
+    """The groups named next to this one in a list ("Oregon, Washington and Idaho")."""
+    listed: bool = False
+    """Whether the chosen place is of the kind its list peers chose (set by :class:`Context`)."""
 
 
 def choose(g: Group, temperature: float) -> None:
@@ -104,6 +108,28 @@ class Context:
             self.q = np.zeros((n, n))
         self.onehot = np.zeros((n, len(groups)))
         self.onehot[np.arange(n), self.grp] = 1.0
+        self.kind = [_list_kind(c) for _, c in cands]
+        self.offset = np.cumsum([0, *(len(g.candidates) for g in groups)])
+
+    def peer_support(self, p: np.ndarray) -> np.ndarray:
+        """Per candidate: the share of its list peers' probability on places of its
+        kind (a country; a first- or second-level subdivision of the same country)."""
+        out = np.zeros(len(p))
+        for gi, g in enumerate(self.groups):
+            if not g.peers:
+                continue
+            lo, hi = int(self.offset[gi]), int(self.offset[gi + 1])
+            mass: dict[tuple[str, str | None], float] = defaultdict(float)
+            for o in g.peers:
+                for j in range(int(self.offset[o]), int(self.offset[o + 1])):
+                    kind = self.kind[j]
+                    if kind is not None:
+                        mass[kind] += float(p[j]) / len(g.peers)
+            for i in range(lo, hi):
+                kind = self.kind[i]
+                if kind is not None:
+                    out[i] = mass.get(kind, 0.0)
+        return out
 
     def probabilities(self) -> np.ndarray:
         t = self.w.temperature
@@ -135,6 +161,7 @@ class Context:
             prox = (near @ self.gw - near_own * self.gw[self.grp]) / np.maximum(
                 self.gw.sum() - self.gw[self.grp], 1e-9
             )
+            peer = self.peer_support(p) * w.list_peer
             i = 0
             for gi, g in enumerate(self.groups):
                 denom = other_weight[gi]
@@ -154,11 +181,25 @@ class Context:
                             s += w.admin2_share * (totals[2][k2] - own[2][(gi, k2)]) / denom
                     if n_groups > 1 and self.pointlike[i]:
                         s += w.proximity * float(prox[i])
+                    s += float(peer[i])
                     scores.append(s)
                     i += 1
                 g.scores = scores
         for g in self.groups:
             choose(g, w.temperature)
+        if any(g.peers for g in self.groups):
+            support = self.peer_support(self.probabilities())
+            for gi, g in enumerate(self.groups):
+                g.listed = bool(support[int(self.offset[gi]) + g.best] >= 0.5)
+
+
+def _list_kind(c: Candidate) -> tuple[str, str | None] | None:
+    """What a list of names shares: countries, or one country's subdivisions of a level."""
+    if c.feature == "country":
+        return ("country", None)
+    if c.feature in ("admin1", "admin2"):
+        return (c.feature, c.country)
+    return None
 
 
 _SENTENCE_END = re.compile(r"(?<![A-Z][a-z])(?<!\b[A-Z])[.!?][\"'”’)]*\s+(?=[A-Z\"“])|\n\s*")
@@ -201,7 +242,7 @@ def keep_prominent(groups: list[Group], starts: list[int], text_end: int, w: Wei
     ]
     for gi, g in enumerate(groups):
         c = g.candidates[g.best]
-        if _prominent(c, pop) or g.containers or g.hint is not None:
+        if _prominent(c, pop) or g.containers or g.hint is not None or g.listed:
             continue
         big = [i for i, o in enumerate(g.candidates) if _prominent(o, pop) and o.pid != c.pid]
         if not big:

@@ -25,6 +25,7 @@ place with a low score.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -304,6 +305,7 @@ class Geoparser:
                 g.containers.append(span.container)
 
         glist = list(groups.values())
+        _link_lists(text, glist)
         for g in glist:
             prior = [self._prior(c, g) for c in g.candidates]
             keep = sorted(range(len(prior)), key=lambda i: -prior[i])[: w.context_candidates]
@@ -432,6 +434,19 @@ class Geoparser:
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w\-]+(?:['’]s)?(?:\s+[A-Z][\w\-]+){0,2}")
+
+
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|&)\s+)")
+"""What separates two names of a list: ", ", " and ", ", or ", " & "."""
+
+
+def _link_lists(text: str, groups: list[Group]) -> None:
+    """Mark as peers the groups whose spans follow each other in a list."""
+    spans = sorted((s.start, s.end, gi) for gi, g in enumerate(groups) for s in g.spans)
+    for (_, end, a), (start, _, b) in itertools.pairwise(spans):
+        if a != b and start > end and _LIST_GAP.fullmatch(text, end, start):
+            groups[a].peers.append(b)
+            groups[b].peers.append(a)
 
 
 def _with_source(text: str, source: str | None) -> tuple[str, list[tuple[int, int]]]:

@@ -39,6 +39,9 @@ class Weights:
     big_alternate: float = 0.3
     """Per factor of ten above 10,000 people, taken off the alternate-name penalty
     (large cities' alternate names are often English exonyms: "Mecca", "Cologne")."""
+    list_peer: float = 1.0
+    """For a place of the kind the names listed with it are ("Manitoba, Ontario and
+    New Brunswick": provinces of one country), times their share of that kind."""
     demonym_vote: float = 0.5
     hint_country_vote: float = 2.0
     admin2_share: float = 1.0
