@@ -71,3 +71,27 @@ def test_listed_names_share_a_kind(
 ) -> None:
     p = resolve(geoparser, text, mention)
     assert (p.name, p.feature, p.country) == (name, feature, country)
+
+
+# A hint word for a region ("province", "region", "state") keeps the regions of
+# the name, and a town more populous than all of them: "the Miami region" is the
+# metropolitan area, not a county of that name elsewhere; "the Donetsk region"
+# stays the oblast.
+REGION_HINTS = [
+    ("Flooding closed schools across the Miami region.", "Miami", "Miami", "city", "USA"),
+    ("Shelling continued in the Donetsk region.", "Donetsk",
+     "Donetska oblast", "admin1", "UKR"),
+    ("Air raid sirens sounded across the Kharkiv region.", "Kharkiv",
+     "Kharkivska oblast", "admin1", "UKR"),
+    ("The army shelled the Kandahar province.", "Kandahar", "Kandahār", "admin1", "AFG"),
+    ("Heavy rain hit the Lagos state.", "Lagos", "Lagos", "admin1", "NGA"),
+    ("Gunmen attacked villages in Kaduna state.", "Kaduna", "Kaduna", "admin1", "NGA"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "mention", "name", "feature", "country"), REGION_HINTS)
+def test_region_hints_keep_big_towns(
+    geoparser: Geoparser, text: str, mention: str, name: str, feature: str, country: str
+) -> None:
+    p = resolve(geoparser, text, mention)
+    assert (p.name, p.feature, p.country) == (name, feature, country)

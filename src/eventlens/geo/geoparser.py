@@ -356,8 +356,7 @@ class Geoparser:
             if not cands:
                 continue
             if h == "admin":
-                admin = [c for c in cands if c.feature in ("admin1", "admin2", "region")]
-                cands = admin or cands
+                cands = _admin_readings(cands)
             return key, cands[: self.weights.max_candidates], h
         return None, [], hint
 
@@ -434,6 +433,17 @@ class Geoparser:
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w\-]+(?:['’]s)?(?:\s+[A-Z][\w\-]+){0,2}")
+
+
+def _admin_readings(cands: list[Candidate]) -> list[Candidate]:
+    """The candidates a hint word for a region leaves ("Kayseri province"): the
+    regions, and any town more populous than all of them ("the Houston region",
+    a metropolitan area, is not Houston County); every candidate when none is a region."""
+    admin = [c for c in cands if c.feature in ("admin1", "admin2", "region")]
+    if not admin:
+        return cands
+    most = max(c.population for c in admin)
+    return [c for c in cands if c in admin or (c.feature == "city" and c.population > most)]
 
 
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or|&)\s+)")
