@@ -68,7 +68,7 @@ class Encoder:
         except Exception as e:  # a damaged file raises the library's own exception types
             raise ResourceError(f"{path}: cannot load the tokenizer ({e}); {REINSTALL}") from None
         tok.enable_truncation(MAX_TOKENS)
-        tok.enable_padding()
+        tok.no_padding()
         return tok
 
     @cached_property
@@ -93,16 +93,24 @@ class Encoder:
         _ = self._tokenizer, self._session
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """One L2-normalised row per text (batched by length, order kept)."""
+        """One L2-normalised row per text (batched by token count, order kept).
+
+        A text's vector does not depend on the batch it runs in (padding is masked
+        out), so texts are grouped by token count (:func:`length_groups`): fewer
+        padding tokens to run through the model, few enough runs.
+        """
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for b in range(0, len(order), self.batch):
-            idx = order[b : b + self.batch]
-            enc = self._tokenizer.encode_batch([texts[i] or " " for i in idx])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        enc = self._tokenizer.encode_batch([t or " " for t in texts])
+        lengths = [len(e.ids) for e in enc]
+        for idx in length_groups(lengths, self.batch):
+            width = max(lengths[i] for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)  # pad id 0, as the tokenizer pads
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                ids[row, : lengths[i]] = enc[i].ids
+                mask[row, : lengths[i]] = 1
             feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             hidden = self._session.run(None, feeds)[0]
             m = mask[..., None].astype(np.float32)
@@ -110,6 +118,34 @@ class Encoder:
             vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
             out[idx] = vec
         return out
+
+
+#: The cost of one model run, in tokens' worth of work: chosen by measurement on the
+#: bench's candidates (3 to 16 all ran the encoder 12-15% faster than one run per 32
+#: texts; each token costs about 0.37 ms on one core).
+RUN_COST = 8
+
+
+def length_groups(lengths: Sequence[int], batch: int) -> list[list[int]]:
+    """Indexes of ``lengths`` in runs of at most ``batch``, grouped by length so as to
+    minimise the padded tokens plus :data:`RUN_COST` a run (dynamic programming over
+    the lengths sorted)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    n = len(order)
+    best = [0.0] + [float("inf")] * n  # best[j]: cost of the first j texts (sorted)
+    cut = [0] * (n + 1)
+    for j in range(1, n + 1):
+        width = lengths[order[j - 1]]  # the longest of any group ending at j
+        for i in range(max(0, j - batch), j):
+            c = best[i] + RUN_COST + (j - i) * width
+            if c < best[j]:
+                best[j], cut[j] = c, i
+    groups: list[list[int]] = []
+    j = n
+    while j > 0:
+        groups.append(order[cut[j] : j])
+        j = cut[j]
+    return groups[::-1]
 
 
 def file_digest(path: Path) -> str:
