@@ -224,6 +224,7 @@ class CoderModel:
         self.cooc = cooc
         self.cooc_weight = float(meta.get("decoding", {}).get("cooc_weight", 0.0))
         self.joint_type = meta["calibration"].get("type_probability", "head") == "joint"
+        self.tables = DecodeTables(self.labels, self.compatible)
 
     @classmethod
     def load(cls, folder: Path | None = None, encoder: Encoder | None = None) -> CoderModel:
@@ -346,6 +347,7 @@ class CoderModel:
             self.cooc,
             self.cooc_weight,
             self.joint_type,
+            self.tables,
         )
         own = self.statement_status.get((c.plover, c.status))
         if own is not None:
@@ -365,6 +367,7 @@ def decide(
     cooc: Matrix | None = None,
     cooc_weight: float = 0.0,
     joint_type: bool = False,
+    tables: DecodeTables | None = None,
 ) -> Coding:
     """One candidate's coding from its head probabilities (uncalibrated ``confidence``).
 
@@ -375,8 +378,10 @@ def decide(
     events).  ``cooc`` is log P(ACLED | type|mode) counted on the training split, ``w``
     (``cooc_weight``) chosen on the dev split (``model.json``).  ``p_type`` (calibrated
     into ``confidence``) is the type head's probability of the chosen type, or with
-    ``joint_type`` the chosen type's share of the joint decoding's mass.
+    ``joint_type`` the chosen type's share of the joint decoding's mass.  ``tables``:
+    what the labels alone decide (:class:`DecodeTables`; built here when not given).
     """
+    tables = tables or DecodeTables(labels, compatible)
     rel = list(labels["relevance"])
     p_rel = float(p["relevance"][rel.index(RELEVANT)])
     reasons = [(float(p["relevance"][i]), r) for i, r in enumerate(rel) if r != RELEVANT]
@@ -385,13 +390,13 @@ def decide(
     if status is None:
         status = st[int(np.argmax(p["status"]))]  # type: ignore[assignment]
     assert status is not None
-    types, acleds, modes = list(labels["plover"]), list(labels["acled"]), list(labels["mode"])
+    types, acleds, modes = tables.types, tables.acleds, tables.modes
     type_p = p["plover"].astype(np.float64)
     if lexicon_type in types and lexicon_weight != 1.0:
         # the trigger's own sense in the lexicon, as a prior (weight chosen by measurement)
         type_p[types.index(lexicon_type)] *= lexicon_weight
-    rows = _type_modes(types, modes)
-    scores = _pair_scores(p, rows, acleds, types, compatible, status, type_p, cooc, cooc_weight)
+    rows = tables.rows
+    scores = _pair_scores(p, rows, tables.allowed(status), type_p, cooc, cooc_weight)
     best_by_type = scores.max(axis=(1, 2))
     ti = int(np.argmax(best_by_type))
     if joint_type:
@@ -427,6 +432,29 @@ def decide(
     )
 
 
+class DecodeTables:
+    """What decoding reads that depends on the labels and ``compatible`` only, built
+    once per model: each type's mode slots and, per status, each type's allowed ACLED
+    labels (:func:`_allowed`)."""
+
+    def __init__(
+        self, labels: Mapping[str, Sequence[str]], compatible: Mapping[str, frozenset[str]]
+    ) -> None:
+        self.types = list(labels["plover"])
+        self.acleds = list(labels["acled"])
+        self.modes = list(labels["mode"])
+        self.compatible = compatible
+        self.rows = _type_modes(self.types, self.modes)
+        self._allowed: dict[str, list[npt.NDArray[np.bool_]]] = {}
+
+    def allowed(self, status: Status) -> list[npt.NDArray[np.bool_]]:
+        got = self._allowed.get(status)
+        if got is None:
+            got = [_allowed(t, self.acleds, self.compatible, status) for t in self.types]
+            self._allowed[status] = got
+        return got
+
+
 def _type_modes(types: Sequence[str], modes: Sequence[str]) -> list[list[int]]:
     """For each PLOVER type, the indexes of its ``TYPE|mode`` labels in the mode head."""
     out: list[list[int]] = [[] for _ in types]
@@ -460,38 +488,35 @@ def _allowed(
 def _pair_scores(
     p: dict[str, Matrix],
     rows: Sequence[Sequence[int]],
-    acleds: Sequence[str],
-    types: Sequence[str],
-    compatible: Mapping[str, frozenset[str]],
-    status: Status,
+    allowed: Sequence[npt.NDArray[np.bool_]],
     type_p: npt.NDArray[np.float64],
     cooc: Matrix | None,
     cooc_weight: float,
 ) -> npt.NDArray[np.float64]:
     """log score of every (type, mode slot, ACLED label); -inf where not allowed.
 
-    ``rows``: each type's indexes in the mode head (:func:`_type_modes`). Shape (types,
-    most modes of one type, ACLED labels); a type whose mode head has no label gets one
-    slot with mode null.
+    ``rows``: each type's indexes in the mode head (:func:`_type_modes`), ``allowed``:
+    each type's allowed ACLED labels.  Shape (types, most modes of one type, ACLED
+    labels); a type whose mode head has no label gets one slot with mode null.  Each
+    type's mode slots are scored at once (the same additions, element by element).
     """
     tiny = 1e-9
     width = max(1, *(len(r) for r in rows))
-    out = np.full((len(types), width, len(acleds)), -np.inf)
+    out = np.full((len(rows), width, len(p["acled"])), -np.inf)
     log_acled = np.log(p["acled"].astype(np.float64) + tiny)
     p_mode = p["mode"].astype(np.float64)
-    for ti, t in enumerate(types):
-        ok = _allowed(t, acleds, compatible, status)
+    for ti, row in enumerate(rows):
+        ok = allowed[ti]
         base = np.log(type_p[ti] + tiny) + log_acled
-        if not rows[ti]:
+        if not row:
             out[ti, 0] = np.where(ok, base, -np.inf)
             continue
-        own = p_mode[rows[ti]]
+        own = p_mode[row]
         own = own / max(float(own.sum()), tiny)
-        for k, j in enumerate(rows[ti]):
-            s = base + np.log(own[k] + tiny)
-            if cooc is not None and cooc_weight:
-                s = s + cooc_weight * cooc[j].astype(np.float64)
-            out[ti, k] = np.where(ok, s, -np.inf)
+        s = base + np.log(own + tiny)[:, None]
+        if cooc is not None and cooc_weight:
+            s = s + cooc_weight * cooc[row].astype(np.float64)
+        out[ti, : len(row)] = np.where(ok, s, -np.inf)
     return out
 
 
