@@ -180,3 +180,25 @@ def test_clean_text_in_every_field(rules_pipeline: Pipeline, text: str) -> None:
             assert "\n" not in f, (text, f)
             for dl in ("BESLAN", "NAIROBI (AP)"):
                 assert dl not in f, (text, f)
+
+
+@pytest.mark.parametrize(
+    ("text", "recipient"),
+    [
+        ("Opposition leader shot at in Lagos", "leader"),
+        ("Former Kenyan minister shot at during campaign rally, wounded", "minister"),
+        ("Army convoy fired upon near Kandahar, two soldiers hurt", "convoy"),
+    ],
+)
+def test_a_stranded_preposition_is_a_passive(
+    rules_pipeline: Pipeline, text: str, recipient: str
+) -> None:
+    """Headline passives with a stranded "at" / "upon": the subject was the target."""
+    ev = first(rules_pipeline, text, "ASSAULT")
+    assert ev.actor is None, ev.actor
+    assert ev.recipient is not None and ev.recipient.text.split()[-1] == recipient, ev.recipient
+
+
+def test_an_active_verb_keeps_its_subject(rules_pipeline: Pipeline) -> None:
+    ev = first(rules_pipeline, "Soldiers shot at the crowd in Lagos.", "ASSAULT")
+    assert ev.actor is not None and ev.actor.text == "Soldiers"

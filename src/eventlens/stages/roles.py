@@ -59,6 +59,24 @@ def bare_participle(verb: Token) -> bool:
     )
 
 
+def stranded_passive(verb: Token, preps: frozenset[str]) -> bool:
+    """A verb whose target preposition has no object, with a subject, no auxiliary and
+    no object: "Opposition leader shot at in Lagos", "convoy fired upon near Kandahar".
+    A stranded "at" / "on" is a passive's (its object is the subject); the subject is
+    the one it was done to."""
+    return (
+        verb.pos_ == "VERB"
+        and first_child(verb, "nsubj") is not None
+        and not any(c.dep_ in ("aux", "auxpass", "dobj", "nsubjpass") for c in verb.children)
+        and any(
+            c.dep_ == "prep"
+            and c.lower_ in preps
+            and not any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+            for c in verb.children
+        )
+    )
+
+
 def _agent(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ == "agent":
@@ -90,8 +108,9 @@ def roles(trig: Trigger, lex: Lexicon, ew: EventWords) -> tuple[Token | None, To
                 # "a band of rebels fired at officers": a main verb parsed as a
                 # participle on its subject
                 return a.head, targets[0]
-        if bare_participle(a):
-            return _agent(a), first_child(a, "nsubj")  # "Two soldiers killed in Sulu"
+        if bare_participle(a) or stranded_passive(a, ew.verb_recipient_preps):
+            # "Two soldiers killed in Sulu", "Opposition leader shot at in Lagos"
+            return _agent(a), first_child(a, "nsubj")
         if _is_passive(a):
             recipient = first_child(a, *PASSIVE_SUBJECT_DEPS)
             actor = _agent(a)
