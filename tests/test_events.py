@@ -129,3 +129,36 @@ def test_plover_conventions(pipeline: Pipeline) -> None:
         if top != event_type:
             wrong.append(f"{text!r}: {top}, expected {event_type}")
     assert len(wrong) <= 1, wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "mode", "status"),
+    [
+        # nominal "-ing" triggers, like shooting and bombing
+        ("Rioting broke out in the capital after the verdict.", "PROTEST", "riot", "occurred"),
+        (
+            "On Monday night, rioting spread to three more towns in the north of the country.",
+            "PROTEST",
+            "riot",
+            "occurred",
+        ),
+        # a plot names the attack planned; the status rules say it was foiled
+        (
+            "Police said they had foiled a terror plot against the city's metro.",
+            "ASSAULT",
+            None,
+            "foiled",
+        ),
+    ],
+)
+def test_nominal_triggers(
+    pipeline: Pipeline, text: str, event_type: str, mode: str | None, status: str
+) -> None:
+    ev = one(pipeline, text, event_type)
+    assert ev.status == status
+    if mode is not None:
+        assert ev.mode == mode
+
+
+def test_the_plot_of_a_film_is_no_event(pipeline: Pipeline) -> None:
+    assert not extract("The plot of the film follows two detectives in Naples.", pipeline=pipeline)
