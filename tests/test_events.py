@@ -142,6 +142,13 @@ def test_plover_conventions(pipeline: Pipeline) -> None:
             "riot",
             "occurred",
         ),
+        (
+            "Witnesses described the torching of dozens of homes in the village.",
+            "ASSAULT",
+            "destroy",
+            "occurred",
+        ),
+        ("A skirmish between border guards left two soldiers dead.", "ASSAULT", None, "occurred"),
         # a plot names the attack planned; the status rules say it was foiled
         (
             "Police said they had foiled a terror plot against the city's metro.",
@@ -162,3 +169,10 @@ def test_nominal_triggers(
 
 def test_the_plot_of_a_film_is_no_event(pipeline: Pipeline) -> None:
     assert not extract("The plot of the film follows two detectives in Naples.", pipeline=pipeline)
+
+
+def test_looting_is_an_event(pipeline: Pipeline) -> None:
+    evs = extract(
+        "Looting was reported in several districts of the city overnight.", pipeline=pipeline
+    )
+    assert [e.acled_sub_event_type for e in evs] == ["Looting/property destruction"]
