@@ -178,6 +178,18 @@ def load_statement_status() -> dict[tuple[str, str], Status]:
         ) from None
 
 
+def load_acled_words() -> dict[str, frozenset[str]]:
+    """ACLED label -> the words a passage needs for it (``acled_needs_words``)."""
+    data = load_yaml("coder/labels.yaml")
+    try:
+        table = data.get("acled_needs_words") or {}
+        return {str(k): frozenset(str(w).lower() for w in v) for k, v in table.items()}
+    except (AttributeError, TypeError) as e:
+        raise ResourceError(
+            f"{data_path('coder/labels.yaml')}: cannot read acled_needs_words ({e})"
+        ) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Head:
     labels: tuple[str, ...]
@@ -219,6 +231,8 @@ class CoderModel:
         self.calibration = tuple(float(x) for x in meta["calibration"]["coef"])
         self.compatible = load_compatibility()
         self.statement_status = load_statement_status()
+        acled = list(self.labels["acled"])
+        self.acled_words = {acled.index(k): v for k, v in load_acled_words().items() if k in acled}
         self.status_policy = str(meta.get("status_policy", "coder"))
         self.lexicon_weight = float(meta.get("lexicon_type_weight", 1.0))
         self.cooc = cooc
@@ -322,6 +336,7 @@ class CoderModel:
         if not cands:
             return []
         probs = self.probabilities(cands)
+        self._require_words(probs["acled"], cands)
         out = []
         for i in range(len(cands)):
             forced = rule_status(rules[i], self.status_policy) if rules is not None else None
@@ -329,15 +344,23 @@ class CoderModel:
             out.append(self._decide({k: v[i] for k, v in probs.items()}, forced, lex))
         return out
 
-    def calibrated(self, p_relevant: float, p_type: float) -> float:
-        a, b, c = self.calibration
-        x = a * _logit(p_relevant) + b * float(np.log(max(p_type, 1e-6))) + c
-        return float(1.0 / (1.0 + np.exp(-x)))
+    def _require_words(self, p_acled: Matrix, cands: Sequence[Candidate]) -> None:
+        """No ACLED label a passage does not name (``acled_needs_words``), in place."""
+        if not self.acled_words:
+            return
+        for i, c in enumerate(cands):
+            words = set(_words(c.sentence))
+            for j, need in self.acled_words.items():
+                if p_acled[i, j] > 0 and not words & need:
+                    p_acled[i, j] = 0.0
+            total = float(p_acled[i].sum())
+            if total > 0:
+                p_acled[i] /= total
 
-    def _decide(
-        self, p: dict[str, Matrix], status: Status | None = None, lexicon_type: str | None = None
+    def _decode(
+        self, p: dict[str, Matrix], status: Status | None, lexicon_type: str | None
     ) -> Coding:
-        c = decide(
+        return decide(
             p,
             self.labels,
             self.compatible,
@@ -349,8 +372,22 @@ class CoderModel:
             self.joint_type,
             self.tables,
         )
+
+    def calibrated(self, p_relevant: float, p_type: float) -> float:
+        a, b, c = self.calibration
+        x = a * _logit(p_relevant) + b * float(np.log(max(p_type, 1e-6))) + c
+        return float(1.0 / (1.0 + np.exp(-x)))
+
+    def _decide(
+        self, p: dict[str, Matrix], status: Status | None = None, lexicon_type: str | None = None
+    ) -> Coding:
+        c = self._decode(p, status, lexicon_type)
         own = self.statement_status.get((c.plover, c.status))
-        if own is not None:
+        if own is not None and lexicon_type is not None:
+            # in the pipeline (the trigger lexicon has typed the candidate): the status
+            # rules and the status head read "threatened to attack" as the attack's
+            # status; the coder says the event is the threat itself, and a threat made
+            # occurred.  ``eval coder`` scores the heads alone, without it.
             c = replace(c, status=own)
         # kept to the 3 decimals every output shows, so that a filter on confidence and
         # the value a reader sees agree (0.8996 would show as 0.9 yet fail ">= 0.9")
