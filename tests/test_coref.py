@@ -79,7 +79,9 @@ ARTICLES: list[tuple[str, str, list[dict[str, Any]]]] = [
         "an older attack as background",
         "A suicide bomber killed 14 people at a mosque in Peshawar on Friday. The city was hit"
         " by a bombing in March 2015 that killed 30 people.",
-        [{"killed": 14, "date": "2024-05-10"}, {"killed": 30, "date": "2015-03"}],
+        # the 2015 bombing is background: coded apart with its own date, or dropped as
+        # history (codebook), never merged into Friday's
+        [{"killed": 14, "date": "2024-05-10"}, {"killed": 30, "date": "2015-03", "optional": True}],
     ),
     (
         "another attack, same place and day",
@@ -107,8 +109,9 @@ def test_one_real_event_one_coded_event(
     got = [
         (e.status, e.location.text if e.location else None, e.date.value, e.counts) for e in attacks
     ]
-    assert len(attacks) == len(expected), (case, got)
-    for ev, want in zip(attacks, expected, strict=True):
+    required = [w for w in expected if not w.get("optional")]
+    assert len(required) <= len(attacks) <= len(expected), (case, got)
+    for ev, want in zip(attacks, expected, strict=False):
         for count in ("killed", "injured"):
             if count in want:
                 assert getattr(ev.counts, count) == want[count], (case, count, got)
