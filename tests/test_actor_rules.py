@@ -202,3 +202,11 @@ def test_a_stranded_preposition_is_a_passive(
 def test_an_active_verb_keeps_its_subject(rules_pipeline: Pipeline) -> None:
     ev = first(rules_pipeline, "Soldiers shot at the crowd in Lagos.", "ASSAULT")
     assert ev.actor is not None and ev.actor.text == "Soldiers"
+
+
+def test_a_verb_hanging_on_a_headline_passive_shares_it(rules_pipeline: Pipeline) -> None:
+    """ "... shot at in Lagos, wounded": "wounded" has the one shot as its subject."""
+    text = "Opposition leader shot at in Lagos, wounded\n\nPolice said the leader was recovering."
+    evs = events(rules_pipeline, text, "ASSAULT")
+    assert evs
+    assert all(e.actor is None for e in evs), [(e.actor, e.recipient) for e in evs]

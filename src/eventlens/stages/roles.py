@@ -77,6 +77,22 @@ def stranded_passive(verb: Token, preps: frozenset[str]) -> bool:
     )
 
 
+def _passive_head(verb: Token, ew: EventWords) -> Token | None:
+    """The headline passive a verb with no subject or object of its own hangs on:
+    "Abe shot at during a speech, wounded" -- "wounded" shares "shot"'s passive, so its
+    subject is the one harmed, not the actor."""
+    if verb.dep_ not in ("advcl", "conj", "xcomp", "dep") or verb.head.i == verb.i:
+        return None
+    if first_child(verb, *SUBJECT_DEPS, *PASSIVE_SUBJECT_DEPS, *OBJECT_DEPS) is not None:
+        return None
+    head = verb.head
+    if head.pos_ == "VERB" and (
+        bare_participle(head) or stranded_passive(head, ew.verb_recipient_preps)
+    ):
+        return head
+    return None
+
+
 def _agent(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ == "agent":
@@ -108,6 +124,9 @@ def roles(trig: Trigger, lex: Lexicon, ew: EventWords) -> tuple[Token | None, To
                 # "a band of rebels fired at officers": a main verb parsed as a
                 # participle on its subject
                 return a.head, targets[0]
+        shared = _passive_head(a, ew)
+        if shared is not None:
+            return _agent(shared), first_child(shared, "nsubj")
         if bare_participle(a) or stranded_passive(a, ew.verb_recipient_preps):
             # "Two soldiers killed in Sulu", "Opposition leader shot at in Lagos"
             return _agent(a), first_child(a, "nsubj")
