@@ -176,3 +176,15 @@ def test_looting_is_an_event(pipeline: Pipeline) -> None:
         "Looting was reported in several districts of the city overnight.", pipeline=pipeline
     )
     assert [e.acled_sub_event_type for e in evs] == ["Looting/property destruction"]
+
+
+def test_a_phrase_the_parser_split_is_still_found(pipeline: Pipeline) -> None:
+    """ "opened" parsed as a modifier of "fire": next to each other they are "open fire"."""
+    text = (
+        "Gunmen on a motorcycle opened fire on the opposition leader as he left a rally in "
+        "Lagos on Saturday, police said."
+    )
+    evs = [e for e in extract(text, published=date(2024, 5, 6), pipeline=pipeline)]
+    assert any(e.event_type == "ASSAULT" and "opened fire" in e.evidence.text for e in evs), [
+        (e.event_type, e.evidence.text) for e in evs
+    ]

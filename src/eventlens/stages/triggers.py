@@ -48,6 +48,13 @@ def find_triggers(sent: Span, lex: Lexicon, ew: EventWords) -> list[Trigger]:
                     sense = lex.phrases.get(f"{t.lemma_.lower()} {c.lemma_.lower()}")
                     if sense:
                         add(t, (t, c), sense, "phrase")
+            nxt = t.doc[t.i + 1] if t.i + 1 < sent.end else None
+            if nxt is not None and t.head.i == nxt.i:
+                # "Gunmen on a motorcycle opened fire": the verb misparsed as the
+                # modifier of the phrase's noun; next to each other they are the phrase
+                sense = lex.phrases.get(f"{t.lemma_.lower()} {nxt.lemma_.lower()}")
+                if sense:
+                    add(t, (t, nxt), sense, "phrase")
         if t.i > sent.start:
             prev = t.doc[t.i - 1]
             for key in (f"{prev.lower_} {t.lower_}", f"{prev.lemma_.lower()} {t.lemma_.lower()}"):
