@@ -460,3 +460,24 @@ def test_a_mention_dated_only_by_the_lead_takes_its_own_date_from_a_later_mentio
         if e.event_type == "ASSAULT"
     ]
     assert [(e.date.value, e.counts.killed) for e in attacks] == [("2024-05-10", 4)], attacks
+
+
+def test_a_merged_event_never_has_its_actor_as_its_recipient() -> None:
+    """ "Police arrested two suspects ... the suspects were handed to the police": the
+    second mention's recipient is the first's actor; the merged event keeps the suspects."""
+    police = Actor("the police", sector="COP")
+    suspects = Actor("two suspects", sector="CVL")
+    first = _event(0, actor=police, recipient=suspects, event_type="COERCE", mode="arrest")
+    second = _event(
+        1,
+        recipient=Actor("the police", sector="GOV", country="AAA", name="Aland police"),
+        event_type="COERCE",
+        mode="arrest",
+    )
+    merged = combine(first, second, frozenset())
+    assert merged.actor is not None and merged.actor.text == "the police"
+    assert merged.recipient is not None and merged.recipient.text == "two suspects"
+    alone = combine(
+        _event(0, actor=police, event_type="COERCE", mode="arrest"), second, frozenset()
+    )
+    assert alone.recipient is None, "no recipient rather than the actor again"

@@ -336,6 +336,10 @@ def _richer(a: Actor | None, b: Actor | None, pronouns: frozenset[str]) -> Actor
     return b if a.text.lower() in pronouns and b.text.lower() not in pronouns else a
 
 
+def _same_phrase(x: Actor | None, y: Actor | None) -> bool:
+    return x is not None and y is not None and x.text.strip().lower() == y.text.strip().lower()
+
+
 def combine(
     a: Event, b: Event, pronouns: frozenset[str], tolls: frozenset[tuple[int, int]] = frozenset()
 ) -> Event:
@@ -354,6 +358,12 @@ def combine(
         and any(v is not None for v in (b.counts.killed, b.counts.injured))
     )
     recipient = b.recipient if victims else _richer(a.recipient, b.recipient, pronouns)
+    actor = _richer(a.actor, b.actor, pronouns)
+    if _same_phrase(actor, recipient):
+        # one mention's actor is not the other's recipient ("the authorities arrested two
+        # suspects ... handed them to the authorities"): the recipient that is not the actor
+        other = a.recipient if recipient is b.recipient else b.recipient
+        recipient = None if _same_phrase(actor, other) else other
     if a.mode == "seize" and b.mode == "arrest":
         a, b = b, a
 
@@ -381,7 +391,7 @@ def combine(
         acled_event_type=acled[0],
         acled_sub_event_type=acled[1],
         specificity=specificity,
-        actor=_richer(a.actor, b.actor, pronouns),
+        actor=actor,
         recipient=recipient,
         location=better_place(a.location, b.location),
         date=date,
