@@ -149,6 +149,36 @@ def test_plover_conventions(pipeline: Pipeline) -> None:
             "occurred",
         ),
         ("A skirmish between border guards left two soldiers dead.", "ASSAULT", None, "occurred"),
+        (
+            "Insurgents overran an army outpost in the valley overnight.",
+            "COERCE",
+            "seize",
+            "occurred",
+        ),
+        (
+            "Government troops recaptured the town from the rebels on Friday.",
+            "COERCE",
+            "seize",
+            "occurred",
+        ),
+        (
+            "A man firebombed the party's office in the city centre.",
+            "ASSAULT",
+            "destroy",
+            "occurred",
+        ),
+        (
+            "Protesters barricaded the main road into the city on Monday.",
+            "PROTEST",
+            "obstruct",
+            "occurred",
+        ),
+        (
+            "Artillery pounded rebel positions around the city on Sunday, residents said.",
+            "ASSAULT",
+            "heavy-weapons",
+            "occurred",
+        ),
         # a plot names the attack planned; the status rules say it was foiled
         (
             "Police said they had foiled a terror plot against the city's metro.",
@@ -188,3 +218,14 @@ def test_a_phrase_the_parser_split_is_still_found(pipeline: Pipeline) -> None:
     assert any(e.event_type == "ASSAULT" and "opened fire" in e.evidence.text for e in evs), [
         (e.event_type, e.evidence.text) for e in evs
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The boxer pounded his opponent in the third round.",
+        "Rain pounded the coast overnight, flooding hundreds of homes.",
+    ],
+)
+def test_pounding_that_is_no_attack(pipeline: Pipeline, text: str) -> None:
+    assert not [e for e in extract(text, pipeline=pipeline) if e.event_type == "ASSAULT"]
