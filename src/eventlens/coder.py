@@ -140,14 +140,26 @@ class Coding:
 # ----------------------------------------------------------------------------- model
 
 
-def load_compatibility() -> dict[str, frozenset[str]]:
+LABELS_FILE = "coder/labels.yaml"
+
+
+def load_labels() -> Any:
+    """``labels.yaml``, parsed once per model; the section readers below take it."""
+    return load_yaml(LABELS_FILE)
+
+
+def _unreadable(section: str, e: Exception) -> ResourceError:
+    return ResourceError(f"{data_path(LABELS_FILE)}: cannot read {section} ({e})")
+
+
+def load_compatibility(data: Mapping[str, Any] | None = None) -> dict[str, frozenset[str]]:
     """Which ACLED types (or ``Type|Sub`` labels, or ``none``) each PLOVER type may take.
 
     From ``labels.yaml``'s ``plover_acled``; key ``""`` is for events that did not
     happen, ``!required`` lists the types that are always an ACLED event when they occur,
     ``!not_occurred`` the labels an event that occurred never takes.
     """
-    data = load_yaml("coder/labels.yaml")
+    data = load_labels() if data is None else data
     try:
         table = data["plover_acled"]
         out = {str(k): frozenset(str(x) for x in v) for k, v in table["types"].items()}
@@ -156,15 +168,13 @@ def load_compatibility() -> dict[str, frozenset[str]]:
         out["!not_occurred"] = frozenset(table.get("not_occurred_only", []))
         out["!lexicon_decides"] = frozenset(table.get("lexicon_decides", []))
     except (KeyError, TypeError) as e:
-        raise ResourceError(
-            f"{data_path('coder/labels.yaml')}: cannot read plover_acled ({e})"
-        ) from None
+        raise _unreadable("plover_acled", e) from None
     return out
 
 
-def load_statement_status() -> dict[tuple[str, str], Status]:
+def load_statement_status(data: Mapping[str, Any] | None = None) -> dict[tuple[str, str], Status]:
     """(type, status) -> the status of that type's own statement (``statement_status``)."""
-    data = load_yaml("coder/labels.yaml")
+    data = load_labels() if data is None else data
     try:
         table = data.get("statement_status") or {}
         return {
@@ -173,21 +183,17 @@ def load_statement_status() -> dict[tuple[str, str], Status]:
             for given, own in pairs.items()
         }
     except (AttributeError, TypeError) as e:
-        raise ResourceError(
-            f"{data_path('coder/labels.yaml')}: cannot read statement_status ({e})"
-        ) from None
+        raise _unreadable("statement_status", e) from None
 
 
-def load_acled_words() -> dict[str, frozenset[str]]:
+def load_acled_words(data: Mapping[str, Any] | None = None) -> dict[str, frozenset[str]]:
     """ACLED label -> the words a passage needs for it (``acled_needs_words``)."""
-    data = load_yaml("coder/labels.yaml")
+    data = load_labels() if data is None else data
     try:
         table = data.get("acled_needs_words") or {}
         return {str(k): frozenset(str(w).lower() for w in v) for k, v in table.items()}
     except (AttributeError, TypeError) as e:
-        raise ResourceError(
-            f"{data_path('coder/labels.yaml')}: cannot read acled_needs_words ({e})"
-        ) from None
+        raise _unreadable("acled_needs_words", e) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,10 +235,13 @@ class CoderModel:
         self.directional = bool(meta["features"].get("directional", False))
         self.dense_blocks: tuple[str, ...] = tuple(meta["features"]["dense"])
         self.calibration = tuple(float(x) for x in meta["calibration"]["coef"])
-        self.compatible = load_compatibility()
-        self.statement_status = load_statement_status()
+        labels_yaml = load_labels()
+        self.compatible = load_compatibility(labels_yaml)
+        self.statement_status = load_statement_status(labels_yaml)
         acled = list(self.labels["acled"])
-        self.acled_words = {acled.index(k): v for k, v in load_acled_words().items() if k in acled}
+        self.acled_words = {
+            acled.index(k): v for k, v in load_acled_words(labels_yaml).items() if k in acled
+        }
         self.status_policy = str(meta.get("status_policy", "coder"))
         self.lexicon_weight = float(meta.get("lexicon_type_weight", 1.0))
         self.cooc = cooc
