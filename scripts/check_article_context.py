@@ -9,18 +9,17 @@ figures were chosen on WikiNews (training text, never an evaluation set) with th
 script: it prints every candidate the rule drops, with the article, so that a reader can
 check that each is part of an accident or a disaster, then the totals.
 
-Input: JSONL with ``id``, ``text`` and optional ``title`` and ``published`` (ISO date).
+Input: JSONL articles as ``eventlens extract`` reads them (``id``, ``text``, ``title``,
+``published``, ...).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from datetime import date
 from pathlib import Path
 
-from eventlens.model import Article
+from eventlens.inputs import read_articles
 from eventlens.pipeline import Pipeline
 
 MARK = "the article reports"
@@ -33,27 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     pipeline = Pipeline()
     n_articles = n_dropped = 0
     hit: set[str] = set()
-    with args.articles.open(encoding="utf-8") as fh:
-        for line in fh:
-            a = json.loads(line)
-            pub = a.get("published")
-            text = f"{a['title']}\n\n{a['text']}" if a.get("title") else a["text"]
-            art = Article(
-                id=str(a["id"]),
-                content=text,
-                published=date.fromisoformat(pub[:10]) if pub else None,
-            )
-            result = pipeline.run(art)
-            n_articles += 1
-            if result.doc is None:
+    for result in pipeline.process(read_articles([str(args.articles)], "jsonl")):
+        n_articles += 1
+        if result.doc is None:
+            continue
+        art_id = result.doc.article.id
+        for ev, why in result.doc.dropped:
+            if MARK not in why:
                 continue
-            for ev, why in result.doc.dropped:
-                if MARK not in why:
-                    continue
-                n_dropped += 1
-                hit.add(art.id)
-                snippet = " ".join(ev.evidence.text.split())[:90]
-                print(f"{art.id[:70]}\t{ev.event_type}\t{ev.confidence:.2f}\t{snippet}")
+            n_dropped += 1
+            hit.add(art_id)
+            snippet = " ".join(ev.evidence.text.split())[:90]
+            print(f"{art_id[:70]}\t{ev.event_type}\t{ev.confidence:.2f}\t{snippet}")
     print(
         f"{n_articles} articles; the rule drops {n_dropped} candidates in {len(hit)} articles",
         file=sys.stderr,
