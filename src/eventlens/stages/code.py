@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from eventlens.coder import Candidate, CoderModel, Coding
 from eventlens.errors import ResourceError
 from eventlens.knowledge.loader import data_path, load_yaml
-from eventlens.model import Document, Event
+from eventlens.model import Counts, Document, Event
 from eventlens.stages.base import Stage
 
 if TYPE_CHECKING:
@@ -55,8 +55,37 @@ class Coder(Stage):
             elif why is not None:
                 dropped.append((coded, why))
             else:
-                kept.append(coded)
+                kept.extend(self.split_status(coded, ev.event_type))
         return replace(doc, events=tuple(kept), dropped=tuple(dropped))
+
+    def split_status(self, ev: Event, lexicon_type: str) -> list[Event]:
+        """The event, or the event with its own status and the event the status read
+        belongs to (``status_of_other_event`` in ``coder/labels.yaml``): "arrested before
+        carrying out their plan" is an arrest that occurred and a plot that was foiled, by
+        the people arrested.  The plot's target, counts and ACLED columns are unknown.
+
+        When the trigger is the other event's word ("intended to target", typed ASSAULT
+        by the lexicon, read as an arrest by the coder because the sentence has one), the
+        status is the trigger's own: the event is the plot alone (the arrest has its own
+        trigger)."""
+        other = self.model.other_events.get((ev.event_type, ev.mode, ev.status))
+        if other is None:
+            return [ev]
+        if lexicon_type == other.other:
+            return [replace(ev, event_type=other.other, mode=None, acled_event_type=None,
+                            acled_sub_event_type=None, specificity=0.0)]
+        plot = replace(
+            ev,
+            event_type=other.other,
+            mode=None,
+            actor=ev.recipient,
+            recipient=None,
+            counts=Counts(),
+            acled_event_type=None,
+            acled_sub_event_type=None,
+            specificity=0.0,
+        )
+        return [replace(ev, status=other.own), plot]
 
 
 @dataclass(frozen=True, slots=True)
