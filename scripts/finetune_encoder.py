@@ -211,17 +211,6 @@ def accuracy(
 # ----------------------------------------------------------------------------- export
 
 
-class Export(nn.Module):
-    def __init__(self, encoder: Bert) -> None:
-        super().__init__()
-        self.encoder = encoder
-
-    def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
-    ) -> torch.Tensor:
-        return self.encoder(input_ids, attention_mask, token_type_ids)
-
-
 def export(encoder: Bert, out: Path, work: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -229,7 +218,7 @@ def export(encoder: Bert, out: Path, work: Path) -> None:
     ids = torch.ones((2, 12), dtype=torch.long)
     fp32 = work / "encoder-fp32.onnx"
     torch.onnx.export(
-        Export(encoder),
+        encoder,
         (ids, torch.ones_like(ids), torch.zeros_like(ids)),
         str(fp32),
         input_names=["input_ids", "attention_mask", "token_type_ids"],

@@ -45,13 +45,13 @@ from eventlens.coder import (  # noqa: E402
     NO_ACLED,
     RELEVANT,
     decide,
-    load_compatibility,
     model_dir,
     sparse_features,
     sparse_tokens,
     window,
 )
 from eventlens.coder_corpus import Record, align_triggers, load_corpus, split_of  # noqa: E402
+from eventlens.coder_labels import load_compatibility  # noqa: E402
 from eventlens.encoder import DIM, Encoder, file_digest, onnx_path  # noqa: E402
 
 SEED = 13
@@ -590,12 +590,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {json.dumps(dup)}")
     if args.finetune:
         args.encoder = finetune(args, recs)
-    encoder, encoder_meta, cache = packaged, packaged_meta(), args.cache
     if args.encoder:
         digest = file_digest(args.encoder)
         encoder = Encoder(threads=2, batch=64, path=args.encoder)
         encoder_meta = {"file": "encoder.onnx", "sha256": digest, "trained_by": FINETUNED}
         cache = args.cache.with_name(f"coder-embeddings-{digest[:12]}.npz")
+    else:
+        encoder, encoder_meta, cache = packaged, packaged_meta(), args.cache
     variants = sorted(VARIANTS) if args.compare else [args.variant]
     results: dict[str, Any] = {}
     chosen_heads: dict[str, LogisticRegression] = {}

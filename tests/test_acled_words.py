@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eventlens.coder import Candidate, CoderModel, load_acled_words
+from eventlens.coder import Candidate, CoderModel
+from eventlens.coder_labels import load_acled_words
 from eventlens.pipeline import Pipeline
 
 CHEMICAL = "Explosions/Remote violence|Chemical weapon"

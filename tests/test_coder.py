@@ -16,11 +16,11 @@ from eventlens.coder import (
     RELEVANT,
     CoderModel,
     decide,
-    load_compatibility,
     model_dir,
     sparse_tokens,
 )
 from eventlens.coder_corpus import candidate, load_corpus
+from eventlens.coder_labels import load_compatibility
 from eventlens.errors import ResourceError
 from eventlens.evaluate.coder import score, split_records
 from eventlens.pipeline import Pipeline

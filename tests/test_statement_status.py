@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from eventlens.coder import load_statement_status
+from eventlens.coder_labels import load_statement_status
 from eventlens.model import Article
 from eventlens.pipeline import Pipeline
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from eventlens.coder import OtherEvent, load_labels, load_other_events
+from eventlens.coder_labels import OtherEvent, load_labels, load_other_events
 from eventlens.errors import ResourceError
 from eventlens.model import Actor, Article, Counts, Event, Evidence
 from eventlens.pipeline import Pipeline

@@ -36,15 +36,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-# the label file's readers live in eventlens.coder_labels; imported here as before
-from eventlens.coder_labels import LABELS_FILE as LABELS_FILE
-from eventlens.coder_labels import NO_ACLED as NO_ACLED
-from eventlens.coder_labels import OtherEvent as OtherEvent
-from eventlens.coder_labels import load_acled_words as load_acled_words
-from eventlens.coder_labels import load_compatibility as load_compatibility
-from eventlens.coder_labels import load_labels as load_labels
-from eventlens.coder_labels import load_other_events as load_other_events
-from eventlens.coder_labels import load_statement_status as load_statement_status
+from eventlens.coder_labels import NO_ACLED as NO_ACLED  # the coder's callers read it here
+from eventlens.coder_labels import (
+    load_acled_words,
+    load_compatibility,
+    load_labels,
+    load_other_events,
+    load_statement_status,
+)
 from eventlens.encoder import DIM, Encoder, file_digest
 from eventlens.errors import ResourceError
 from eventlens.knowledge.loader import data_path

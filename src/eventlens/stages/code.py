@@ -71,20 +71,17 @@ class Coder(Stage):
         other = self.model.other_events.get((ev.event_type, ev.mode, ev.status))
         if other is None:
             return [ev]
-        if lexicon_type == other.other:
-            return [replace(ev, event_type=other.other, mode=None, acled_event_type=None,
-                            acled_sub_event_type=None, specificity=0.0)]
-        plot = replace(
+        retyped = replace(
             ev,
             event_type=other.other,
             mode=None,
-            actor=ev.recipient,
-            recipient=None,
-            counts=Counts(),
             acled_event_type=None,
             acled_sub_event_type=None,
             specificity=0.0,
         )
+        if lexicon_type == other.other:
+            return [retyped]
+        plot = replace(retyped, actor=ev.recipient, recipient=None, counts=Counts())
         return [replace(ev, status=other.own), plot]
 
 
