@@ -50,7 +50,13 @@ from eventlens.coder import (  # noqa: E402
     sparse_tokens,
     window,
 )
-from eventlens.coder_corpus import Record, align_triggers, load_corpus, split_of  # noqa: E402
+from eventlens.coder_corpus import (  # noqa: E402
+    Record,
+    align_triggers,
+    load_corpus,
+    split_of,
+    trigger_cache,
+)
 from eventlens.coder_labels import load_compatibility  # noqa: E402
 from eventlens.encoder import DIM, Encoder, file_digest, onnx_path  # noqa: E402
 
@@ -554,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.time()
     files = sorted(args.corpus.glob("*.jsonl"))
     records, bad = load_corpus(files)
-    records = align_triggers(records, args.cache.with_name("coder-triggers.json"))
+    records = align_triggers(records, trigger_cache(args.cache.parent))
     recs: dict[str, list[Record]] = {"train": [], "dev": [], "test": []}
     for r in records:
         recs[split_of(r.group)].append(r)

@@ -19,7 +19,7 @@ from eventlens.coder import (
     model_dir,
     sparse_tokens,
 )
-from eventlens.coder_corpus import candidate, load_corpus
+from eventlens.coder_corpus import candidate, load_corpus, trigger_cache
 from eventlens.coder_labels import load_compatibility
 from eventlens.errors import ResourceError
 from eventlens.evaluate.coder import score, split_records
@@ -286,3 +286,20 @@ def test_explain_says_why_a_candidate_was_dropped(
     assert out.strip() == ""
     lines = [line for line in err.splitlines() if "dropped" in line]
     assert lines and all("not an event of interest: sports" in line for line in lines), err
+
+
+def test_the_trigger_cache_is_named_by_the_lexicon_that_made_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Marks made with another lexicon are never read back: the file name changes."""
+    first = trigger_cache(tmp_path)
+    assert first.parent == tmp_path and first.name.startswith("coder-triggers-")
+    assert trigger_cache(tmp_path) == first
+    read = Path.read_bytes
+
+    def edited(self: Path) -> bytes:
+        data = read(self)
+        return data + b"\n# a new trigger" if self.name == "triggers.yaml" else data
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    assert trigger_cache(tmp_path) != first

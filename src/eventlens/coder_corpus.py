@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from eventlens.coder import NO_ACLED, RELEVANT, Candidate
-from eventlens.knowledge.loader import load_yaml
+from eventlens.knowledge.loader import data_digest, load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +191,30 @@ def load_corpus(files: Sequence[Path], weak: bool = False) -> tuple[list[Record]
 
 
 ALIGN_STAGES = ("eventlens.clean.v1", "eventlens.nlp.v1", "eventlens.geo.v1", "eventlens.events.v1")
+
+
+def trigger_cache(folder: Path) -> Path:
+    """The cache file of :func:`align_triggers`' marks in ``folder``, named by a digest of
+    what makes them (the code of the stages and the geoparser, the data files, the spaCy
+    model), so marks made with another lexicon are never read back."""
+    from importlib import metadata
+
+    import eventlens
+    from eventlens.settings import Settings
+
+    pkg = Path(eventlens.__file__).parent
+    h = hashlib.sha256(data_digest("*.yaml").encode())
+    for sub in ("stages", "geo", "knowledge"):
+        for path in sorted((pkg / sub).glob("*.py")):
+            h.update(f"{sub}/{path.name}".encode())
+            h.update(path.read_bytes())
+    model = Settings().spacy_model
+    try:
+        version = metadata.version(model.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        version = ""
+    h.update(f"{model} {version}".encode())
+    return folder / f"coder-triggers-{h.hexdigest()[:12]}.json"
 
 
 def align_triggers(records: list[Record], cache: Path) -> list[Record]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from eventlens.coder import NO_ACLED, RELEVANT, CoderModel, Coding
-from eventlens.coder_corpus import Record, align_triggers, load_corpus, split_of
+from eventlens.coder_corpus import Record, align_triggers, load_corpus, split_of, trigger_cache
 from eventlens.errors import UsageError
 from eventlens.settings import default_cache_dir
 
@@ -113,7 +113,7 @@ def split_records(records: Sequence[Record], split: str = "test") -> list[Record
     """The records of one split, each with its trigger as the run-time lexicon marks it
     (as ``scripts/train_coder.py`` trains and scores them; cached in the cache folder)."""
     chosen = [r for r in records if split_of(r.group) == split]
-    return align_triggers(chosen, default_cache_dir() / "coder-triggers.json")
+    return align_triggers(chosen, trigger_cache(default_cache_dir()))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ check that nothing else opens ``data/`` (``tests/test_layout.py``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,17 @@ PACKAGE = "eventlens.data"
 def data_path(name: str) -> Path:
     """The file or folder ``name`` (a ``/``-separated path under data/) on disk."""
     return Path(str(resources.files(PACKAGE).joinpath(name)))
+
+
+def data_digest(pattern: str) -> str:
+    """sha256 over the names and bytes of the data files matching ``pattern`` (a glob
+    under data/), in name order: a cache built from them is named by it."""
+    h = hashlib.sha256()
+    for path in sorted(data_path("").glob(pattern)):
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def read_text(name: str) -> str:

@@ -372,12 +372,14 @@ def combine(
     if a.status != b.status and a.status in order and b.status in order:
         status = min((a.status, b.status), key=lambda s: order[s])
     assert status in STATUSES
-    mode = a.mode or b.mode
+    same_type = a.event_type == b.event_type
+    # a back reference of another type ("the violence") takes the event's type and mode
+    mode = a.mode or b.mode if same_type else a.mode
     if {a.mode, b.mode} == {"arrest", "seize"}:
         mode = "arrest"
     acled = (a.acled_event_type, a.acled_sub_event_type)
     specificity = max(a.specificity, b.specificity)
-    if a.coded and b.coded and b.specificity > a.specificity:
+    if same_type and a.coded and b.coded and b.specificity > a.specificity:
         # the most specific mention ("a suicide bomber struck") types the event, not "the attack"
         acled = (b.acled_event_type, b.acled_sub_event_type)
         mode = b.mode or a.mode

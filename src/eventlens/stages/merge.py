@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
-from eventlens.model import Actor, Document, Event
+from eventlens.model import Actor, Document, Event, Place
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
 from eventlens.stages.base import Stage
@@ -38,10 +39,12 @@ from eventlens.stages.coref import (
     actors_agree,
     combine,
     counts_agree,
+    participants_agree,
     places_agree,
     same_event,
     toll_triggers,
 )
+from eventlens.stages.words import EventWords
 
 WINDOW = 4
 
@@ -103,11 +106,40 @@ class Merger(Stage):
                 (i for i in range(len(kept) - 1, -1, -1) if self._same(kept[i], ev, words, cues)),
                 None,
             )
+            if target is None and back_reference(doc.nlp, ev, ew):
+                # a place the reference only inherits (its paragraph's, the dateline's)
+                # sets nothing apart and is not the event's
+                own = replace(ev, location=own_place(ev))
+                target = self._referent(kept, own, ew.back_reference_types, cues)
+                ev = own if target is not None else ev
             if target is None:
                 kept.append(ev)
             else:
                 kept[target] = combine(kept[target], ev, words.pronouns, cues.tolls)
         return replace(doc, events=tuple(kept), dropped=(*doc.dropped, *cut))
+
+    def _referent(
+        self, kept: list[Event], ev: Event, types: frozenset[str], cues: Cues
+    ) -> int | None:
+        """The event a back reference names: the nearest earlier one of ``types``, a few
+        sentences before, whose status, place, counts and participants it agrees with."""
+        if ev.event_type not in types:
+            return None
+        for i in range(len(kept) - 1, -1, -1):
+            a = kept[i]
+            last = max((*a.sources, a.evidence.sentence))
+            if ev.evidence.sentence - last > WINDOW:
+                continue
+            if a.event_type not in types:
+                continue
+            plot = a.status in PLOT and ev.status in PLOT
+            if a.status != ev.status and not plot:
+                continue
+            if not places_agree(a.location, ev.location) or not counts_agree(a.counts, ev.counts):
+                continue
+            if participants_agree(a, ev, cues.tolls):
+                return i
+        return None
 
     # -- anaphora --------------------------------------------------------------------
 
@@ -182,6 +214,33 @@ class Merger(Stage):
         if not (same_sentence or second_mention or raid_arrest):
             return False
         return actors_agree(a.actor, b.actor) and actors_agree(a.recipient, b.recipient)
+
+
+def own_place(ev: Event) -> Place | None:
+    """The event's place when its own sentence names it, else None."""
+    loc = ev.location
+    if loc is None or not ev.evidence.start <= loc.start < ev.evidence.end:
+        return None
+    return loc
+
+
+def back_reference(nlp: Any, ev: Event, words: EventWords) -> bool:
+    """Is the trigger a general event noun that points back ("the violence", "Monday's
+    fighting"): a definite determiner or a day's possessive, and no number of its own?"""
+    if nlp is None or ev.trigger is None:
+        return False
+    span = nlp.char_span(*ev.trigger, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root
+    if head.pos_ not in ("NOUN", "PROPN") or head.lemma_.lower() not in words.back_reference_nouns:
+        return False
+    kids = list(head.children)
+    if any(k.dep_ == "nummod" or k.lower_ in words.new_event_words for k in kids):
+        return False
+    return any(
+        k.dep_ in ("det", "poss") and k.lower_ in words.back_reference_determiners for k in kids
+    )
 
 
 def make_merger(settings: Settings, resources: Resources) -> Merger:

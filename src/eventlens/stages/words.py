@@ -46,6 +46,9 @@ class EventWords:
     singular_pronouns: WordSet
     indefinite_articles: WordSet
     new_event_words: WordSet
+    back_reference_nouns: WordSet
+    back_reference_determiners: WordSet
+    back_reference_types: WordSet
 
     @classmethod
     def load(cls) -> EventWords:
