@@ -75,48 +75,31 @@ PHRASES: list[tuple[str, str, bool]] = [
 ]
 
 
+def _event(evidence: Evidence, **kw: object) -> Event:
+    return Event(
+        id="e",
+        article_id="a",
+        event_type="PROTEST",
+        mode=None,
+        status="occurred",
+        evidence=evidence,
+        confidence=0.9,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
 @pytest.mark.parametrize(("sentence", "word", "expected"), PHRASES)
 def test_what_reads_as_a_back_reference(
     pipeline: Pipeline, sentence: str, word: str, expected: bool
 ) -> None:
     nlp = pipeline.resources.nlp(sentence)
     start = sentence.index(word)
-    ev = Event(
-        id="e",
-        article_id="a",
-        event_type="ASSAULT",
-        mode=None,
-        status="occurred",
-        evidence=Evidence(sentence, 0, len(sentence), 0),
-        confidence=0.9,
-        trigger=(start, start + len(word)),
-    )
-    words = EventWords.load()
-    assert back_reference(nlp, ev, words) is expected
+    ev = _event(Evidence(sentence, 0, len(sentence), 0), trigger=(start, start + len(word)))
+    assert back_reference(nlp, ev, EventWords.load()) is expected
 
 
 def test_a_place_the_reference_only_inherits_is_not_its_own() -> None:
     text = "Clashes broke out in Jos. The violence spread."
-    inherited = Place("Jos", 21, 24, geonameid=1, name="Jos", lat=9.9, lon=8.9, feature="city")
-    ev = Event(
-        id="e",
-        article_id="a",
-        event_type="PROTEST",
-        mode=None,
-        status="occurred",
-        evidence=Evidence(text[26:], 26, len(text), 1),
-        confidence=0.9,
-        location=inherited,
-    )
-    assert own_place(ev) is None
-    named = Event(
-        id="e",
-        article_id="a",
-        event_type="PROTEST",
-        mode=None,
-        status="occurred",
-        evidence=Evidence(text[:25], 0, 25, 0),
-        confidence=0.9,
-        location=inherited,
-    )
-    assert own_place(named) == inherited
+    jos = Place("Jos", 21, 24, geonameid=1, name="Jos", lat=9.9, lon=8.9, feature="city")
+    assert own_place(_event(Evidence(text[26:], 26, len(text), 1), location=jos)) is None
+    assert own_place(_event(Evidence(text[:25], 0, 25, 0), location=jos)) == jos
