@@ -288,7 +288,8 @@ class Locator(Stage):
         for k, ev in enumerate(doc.events):
             loc = located.get(k)
             events.append(self._with_place(ev, self._town_for(doc, loc, reader)))
-        return replace(doc, events=tuple(events))
+        stopping = self.resources.knowledge.event_words.stopping_modes
+        return replace(doc, events=tuple(where_stopped(events, stopping)))
 
     def _paragraph_place(
         self, si: int, paragraph: list[int], in_sentence: dict[int, list[Place]]
@@ -357,6 +358,32 @@ class Locator(Stage):
             return a2
 
         return replace(ev, location=place, actor=fill(actor), recipient=fill(recipient))
+
+
+def where_stopped(events: list[Event], stopping: frozenset[str]) -> list[Event]:
+    """A foiled plot placed no finer than a country takes the finer place, in that
+    country, of the arrest or seizure (COERCE, a mode of ``stopping``) that occurred in
+    its sentence or the one next to it, the nearest first."""
+    out = []
+    for ev in events:
+        loc = ev.location
+        if ev.status == "foiled" and (loc is None or loc.feature == "country"):
+            stops = [
+                a
+                for a in events
+                if a.event_type == "COERCE"
+                and a.mode in stopping
+                and a.status == "occurred"
+                and abs(a.evidence.sentence - ev.evidence.sentence) <= 1
+                and a.location is not None
+                and a.location.feature not in (None, "country")
+                and (loc is None or a.location.country == loc.country)
+            ]
+            if stops:
+                stop = min(stops, key=lambda a: abs(a.evidence.start - ev.evidence.start))
+                ev = replace(ev, location=stop.location)
+        out.append(ev)
+    return out
 
 
 def _token_distance(doc: Document, a: int, b: int) -> int:

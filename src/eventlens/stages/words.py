@@ -49,6 +49,7 @@ class EventWords:
     back_reference_nouns: WordSet
     back_reference_determiners: WordSet
     back_reference_types: WordSet
+    stopping_modes: WordSet
 
     @classmethod
     def load(cls) -> EventWords:
