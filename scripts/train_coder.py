@@ -503,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         help="where an event's status comes from at run time: coder, rules, or "
         "rules:STATUS,... (the rules win when they give one of those; measured, see README)",
     )
-    ap.add_argument("--dims", type=int, default=1 << 14)
+    ap.add_argument("--dims", type=int, default=1 << 16)
     ap.add_argument("--window-chars", type=int, default=70)
     ap.add_argument(
         "--directional",
@@ -522,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument(
         "--balanced",
-        default="status:0.25,acled:1",
+        default="status:0.5,acled:1",
         metavar="HEAD:POWER,...",
         help="heads trained with label weights (largest label count / count)^POWER "
         "(chosen by measurement, see README)",

@@ -43,6 +43,12 @@ ARTICLES: list[tuple[str, str, int]] = [
         1,
     ),
     (
+        "the violence feared to spread is the riot's",
+        "Rioters torched a police station and two banks in Kisii on Wednesday night. Officials"
+        " feared the violence could spread to neighbouring towns.",
+        1,
+    ),
+    (
         "another attack is a new event",
         "Militants ambushed an army convoy near Mosul on Monday, killing four soldiers."
         " Another attack hit a police post in Kirkuk on Tuesday, killing two officers.",

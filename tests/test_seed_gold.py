@@ -81,8 +81,8 @@ def _check_party(g: dict[str, Any] | None, a: Any, what: str) -> list[str]:
 SEED_REGRESSION = pytest.mark.xfail(
     strict=True,
     reason="regression with the learned coder (issue 10, not resolved): the Koran burning is "
-    "coded PROTEST but 'planned' and cut below confidence 0.5; a consulate closure is coded "
-    "as an arrest; see the session note",
+    "coded ASSAULT/destroy, planned, not PROTEST; a consulate closure is coded as an arrest; "
+    "the Kayseri arrest's recipient has no sector; see the session note",
 )
 
 

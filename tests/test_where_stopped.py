@@ -1,4 +1,5 @@
-"""A foiled plot is placed where it was stopped (stages/locate.py ``where_stopped``).
+"""A foiled plot is placed where it was stopped (stages/locate.py ``where_stopped``), and
+an arrest by a local force where the force serves (``where_force_serves``).
 
 A plot placed no finer than its country takes the finer place, in that country, of the
 arrest or seizure that stopped it, told in its sentence or the next (a disrupted plot is
@@ -8,14 +9,15 @@ another country, keeps its place.  Every sentence here was written for this test
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from eventlens import extract
-from eventlens.model import Event, Evidence, FeatureLevel, Place
+from eventlens.model import Actor, Event, Evidence, FeatureLevel, Place
 from eventlens.pipeline import Pipeline
-from eventlens.stages.locate import where_stopped
+from eventlens.stages.locate import where_force_serves, where_stopped
 
 PUBLISHED = date(2024, 5, 12)
 STOPPING = frozenset({"arrest", "seize"})
@@ -34,6 +36,13 @@ ARTICLES: list[tuple[str, str, tuple[str, str]]] = [
         " churches in the country. Six suspects were arrested in Mombasa on Friday, police"
         " said.",
         ("Mombasa", "city"),
+    ),
+    (
+        "a force named by its town places the arrest and the plot it foiled",
+        "Turkish prosecutors said on Monday that the Anti-Smuggling Bureau of the Izmir"
+        " Security Directorate had arrested six men accused of planning attacks on churches in"
+        " Turkey.",
+        ("İzmir", "city"),
     ),
     (
         "a plot with a town of its own keeps it",
@@ -130,3 +139,29 @@ def test_where_stopped_rules(case: str, plot: Event, stop: Event, want: Place | 
     out = where_stopped([plot, stop], STOPPING)
     assert out[0].location == want, case
     assert out[1] == stop
+
+
+def _force(text: str, sector: str = "COP") -> Actor:
+    return Actor(text, 0, len(text), sector=sector)
+
+
+TOWN_AT = replace(TOWN, start=4, end=12)  # inside the actor's words
+POLICE = _force("the Borville police")
+ARMY = _force("the Borville garrison", "MIL")
+
+
+@pytest.mark.parametrize(
+    ("case", "actor", "place", "places", "want"),
+    [
+        ("a town force, country place", POLICE, COUNTRY, (TOWN_AT,), TOWN_AT),
+        ("a town force, no place", POLICE, None, (TOWN_AT,), TOWN_AT),
+        ("an army is no local force", ARMY, COUNTRY, (TOWN_AT,), COUNTRY),
+        ("a finer place already", POLICE, ABROAD, (TOWN_AT,), ABROAD),
+        ("the town outside the actor's words", _force("the police"), COUNTRY, (TOWN_AT,), COUNTRY),
+    ],
+)  # fmt: skip
+def test_where_force_serves(
+    case: str, actor: Actor, place: Place | None, places: tuple[Place, ...], want: Place | None
+) -> None:
+    ev = replace(_event("COERCE", "arrest", "occurred", 0, place), actor=actor)
+    assert where_force_serves(ev, places, frozenset({"COP"})).location == want, case

@@ -288,8 +288,9 @@ class Locator(Stage):
         for k, ev in enumerate(doc.events):
             loc = located.get(k)
             events.append(self._with_place(ev, self._town_for(doc, loc, reader)))
-        stopping = self.resources.knowledge.event_words.stopping_modes
-        return replace(doc, events=tuple(where_stopped(events, stopping)))
+        ew = self.resources.knowledge.event_words
+        events = [where_force_serves(ev, doc.places, ew.local_force_sectors) for ev in events]
+        return replace(doc, events=tuple(where_stopped(events, ew.stopping_modes)))
 
     def _paragraph_place(
         self, si: int, paragraph: list[int], in_sentence: dict[int, list[Place]]
@@ -358,6 +359,27 @@ class Locator(Stage):
             return a2
 
         return replace(ev, location=place, actor=fill(actor), recipient=fill(recipient))
+
+
+def where_force_serves(ev: Event, places: tuple[Place, ...], sectors: frozenset[str]) -> Event:
+    """An event placed no finer than a country, whose actor is a local force (a sector of
+    ``sectors``) named by a finer place of that country inside the actor's own words
+    ("the Istanbul Security Directorate arrested"), takes that place."""
+    a, loc = ev.actor, ev.location
+    if a is None or a.sector not in sectors or a.start is None or a.end is None:
+        return ev
+    if loc is not None and loc.feature != "country":
+        return ev
+    inside = [
+        p
+        for p in places
+        if a.start <= p.start
+        and p.end <= a.end
+        and p.resolved
+        and p.feature not in (None, "country")
+        and (loc is None or p.country == loc.country)
+    ]
+    return replace(ev, location=inside[0]) if len(inside) == 1 else ev
 
 
 def where_stopped(events: list[Event], stopping: frozenset[str]) -> list[Event]:

@@ -122,7 +122,7 @@ class Merger(Stage):
         self, kept: list[Event], ev: Event, types: frozenset[str], cues: Cues
     ) -> int | None:
         """The event a back reference names: the nearest earlier one of ``types``, a few
-        sentences before, whose status, place, counts and participants it agrees with."""
+        sentences before, whose place, counts and participants it agrees with."""
         if ev.event_type not in types:
             return None
         for i in range(len(kept) - 1, -1, -1):
@@ -130,10 +130,9 @@ class Merger(Stage):
             last = max((*a.sources, a.evidence.sentence))
             if ev.evidence.sentence - last > WINDOW:
                 continue
+            # the reference's own status ("fears the violence could spread") is not a
+            # new event's: it takes the event's
             if a.event_type not in types:
-                continue
-            plot = a.status in PLOT and ev.status in PLOT
-            if a.status != ev.status and not plot:
                 continue
             if not places_agree(a.location, ev.location) or not counts_agree(a.counts, ev.counts):
                 continue

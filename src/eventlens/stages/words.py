@@ -50,6 +50,7 @@ class EventWords:
     back_reference_determiners: WordSet
     back_reference_types: WordSet
     stopping_modes: WordSet
+    local_force_sectors: WordSet
 
     @classmethod
     def load(cls) -> EventWords:
