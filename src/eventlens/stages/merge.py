@@ -122,7 +122,9 @@ class Merger(Stage):
         self, kept: list[Event], ev: Event, types: frozenset[str], cues: Cues
     ) -> int | None:
         """The event a back reference names: the nearest earlier one of ``types``, a few
-        sentences before, whose place, counts and participants it agrees with."""
+        sentences before, whose place, counts and participants it agrees with.  Its status
+        is not checked: the reference's own ("fears the violence could spread") is not a
+        new event's, and the merged event keeps the referent's."""
         if ev.event_type not in types:
             return None
         for i in range(len(kept) - 1, -1, -1):
@@ -130,8 +132,6 @@ class Merger(Stage):
             last = max((*a.sources, a.evidence.sentence))
             if ev.evidence.sentence - last > WINDOW:
                 continue
-            # the reference's own status ("fears the violence could spread") is not a
-            # new event's: it takes the event's
             if a.event_type not in types:
                 continue
             if not places_agree(a.location, ev.location) or not counts_agree(a.counts, ev.counts):
@@ -216,7 +216,8 @@ class Merger(Stage):
 
 
 def own_place(ev: Event) -> Place | None:
-    """The event's place when its own sentence names it, else None."""
+    """The event's place when its own evidence names it, else None (a place it inherits
+    from its paragraph, the lead or the dateline)."""
     loc = ev.location
     if loc is None or not ev.evidence.start <= loc.start < ev.evidence.end:
         return None
