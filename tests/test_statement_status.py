@@ -18,6 +18,8 @@ THREATS = [
     "Rebel commanders vowed to attack the capital within days, according to a statement "
     "posted online on Friday.",
     "The union threatened to call a general strike if the wage deal is scrapped.",
+    "Kidnappers threatened to kill the two engineers if the ransom was not paid by Friday, "
+    "relatives said.",
 ]
 
 
@@ -33,4 +35,5 @@ def test_a_threat_made_occurred(pipeline: Pipeline, text: str) -> None:
 def test_statement_status_table() -> None:
     table = load_statement_status()
     assert table[("THREATEN", "threatened")] == "occurred"
+    assert table[("THREATEN", "hypothetical")] == "occurred", "a threat's condition is said"
     assert ("ASSAULT", "threatened") not in table, "a threatened attack stays threatened"
