@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
+from builders import sentence_event as _event
 from eventlens import extract
-from eventlens.model import UNKNOWN_DATE, Actor, Counts, Event, EventDate, Evidence, Place
+from eventlens.model import UNKNOWN_DATE, Actor, Event, EventDate, Evidence, Place
 from eventlens.pipeline import Pipeline
 from eventlens.stages.coref import (
     Cues,
@@ -170,37 +171,6 @@ PLACES: list[tuple[Place | None, Place | None, bool]] = [
 def test_places_that_can_hold_one_event(a: Place | None, b: Place | None, agree: bool) -> None:
     assert places_agree(a, b) is agree
     assert places_agree(b, a) is agree
-
-
-def _event(
-    sentence: int,
-    *,
-    place: Place | None = None,
-    killed: int | None = None,
-    status: str = "occurred",
-    when: EventDate = UNKNOWN_DATE,
-    actor: Actor | None = None,
-    recipient: Actor | None = None,
-    trigger: tuple[int, int] | None = None,
-    event_type: str = "ASSAULT",
-    mode: str | None = "firearms",
-) -> Event:
-    return Event(
-        id=f"e{sentence}",
-        article_id="a",
-        event_type=event_type,
-        mode=mode,
-        status=status,  # type: ignore[arg-type]
-        evidence=Evidence("", sentence * 100, sentence * 100 + 50, sentence),
-        confidence=0.9,
-        location=place,
-        counts=Counts(killed=killed),
-        date=when,
-        actor=actor,
-        recipient=recipient,
-        trigger=trigger,
-        coded=True,
-    )
 
 
 TOLL = (10_000, 10_006)

@@ -14,8 +14,9 @@ from datetime import date
 
 import pytest
 
+from builders import sentence_event
 from eventlens import extract
-from eventlens.model import Actor, Event, Evidence, FeatureLevel, Place
+from eventlens.model import Actor, Event, FeatureLevel, Place
 from eventlens.pipeline import Pipeline
 from eventlens.stages.locate import where_force_serves, where_stopped
 
@@ -71,16 +72,7 @@ def _place(name: str, feature: FeatureLevel, country: str, gid: int) -> Place:
 
 
 def _event(etype: str, mode: str | None, status: str, sentence: int, place: Place | None) -> Event:
-    return Event(
-        id=f"{etype}{sentence}",
-        article_id="a",
-        event_type=etype,
-        mode=mode,
-        status=status,  # type: ignore[arg-type]
-        evidence=Evidence("x", sentence * 100, sentence * 100 + 50, sentence),
-        confidence=0.9,
-        location=place,
-    )
+    return sentence_event(sentence, place=place, status=status, event_type=etype, mode=mode)
 
 
 COUNTRY = _place("Aland", "country", "AAA", 1)
