@@ -14,10 +14,12 @@ in a fresh process (model loading included, as a user would see it):
 5. with ``--ecbplus DIR`` (``../shared/eval/ecbplus-dev``): the ECB+ documents,
    one JSONL line each and no publication date, ingested with one worker
    (documents/s, as ``eventlens eval stories`` reads them);
-6. story search as the store grows (``--story-sizes``, default 1,000 and
-   100,000 events): a store is filled directly with that many stored events
-   (spread over three years and 400 places, one in ten undated), then the
-   same probe articles are saved with the ingest writer; milliseconds per
+6. story and thread search as the store grows (``--story-sizes``, default
+   1,000 and 100,000 events): a store is filled directly with that many
+   stored events (spread over three years and 400 places, one in ten
+   undated), each article in a thread of its own with its vector and search
+   terms, then the same probe articles are saved with the ingest writer
+   (story assignment and thread re-clustering both); milliseconds per
    article, which should not grow with the store.
 
 The corpus: the NGEC synthetic news stories (``../shared/train/ngec-synthetic``,
@@ -250,11 +252,13 @@ def story_search(n_events: int, work: Path) -> None:
     from sqlalchemy import insert
 
     from eventlens.evaluate.dedup import make_event, make_place
+    from eventlens.knowledge import Knowledge
     from eventlens.model import Article, EventDate
     from eventlens.store import Store
     from eventlens.store.rows import event_to_row
-    from eventlens.store.schema import articles, events, stories
+    from eventlens.store.schema import articles, events, stories, thread_terms, threads
     from eventlens.store.writer import _placeholder, now
+    from eventlens.stories.threads import ThreadRules, vector_json
 
     rng = random.Random(0)
     texts = [t for _, _, t in (synthetic_texts() or bundled_texts())]
@@ -284,6 +288,8 @@ def story_search(n_events: int, work: Path) -> None:
             when=EventDate() if undated else EventDate(day.isoformat(), "day", "explicit"),
         )
 
+    thread_rules = ThreadRules(Knowledge())
+    vectors = [thread_rules.vector(t) for t in texts]
     db = work / f"stories-{n_events}.db"
     for p in work.glob(f"stories-{n_events}.db*"):
         p.unlink()
@@ -297,6 +303,19 @@ def story_search(n_events: int, work: Path) -> None:
                     for i in range(lo, min(n_events, lo + batch))
                 ]
                 conn.execute(
+                    insert(threads),
+                    [
+                        {
+                            "id": f"t-{e.id}",
+                            "n_articles": 1,
+                            "n_sources": 1,
+                            "created_at": ts,
+                            "updated_at": ts,
+                        }
+                        for e in evs
+                    ],
+                )
+                conn.execute(
                     insert(articles),
                     [
                         {
@@ -307,8 +326,20 @@ def story_search(n_events: int, work: Path) -> None:
                             "n_events": 1,
                             "ingested_at": ts,
                             "updated_at": ts,
+                            "thread_id": f"t-{e.id}",
+                            "terms": vector_json(vectors[int(e.id[1:]) % len(texts)]),
                         }
                         for e in evs
+                    ],
+                )
+                conn.execute(
+                    insert(thread_terms),
+                    [
+                        {"thread_id": f"t-{e.id}", "term": t}
+                        for e in evs
+                        for t in dict.fromkeys(
+                            thread_rules.search_terms(vectors[int(e.id[1:]) % len(texts)])
+                        )
                     ],
                 )
                 conn.execute(insert(stories), [_placeholder(f"s-{e.id}", e) for e in evs])
@@ -330,9 +361,9 @@ def story_search(n_events: int, work: Path) -> None:
             )
         dt = time.perf_counter() - t0
     print(
-        f"\nstory search, store of {n_events:,} events: {1000 * dt / len(probes):.1f} ms "
-        f"per probe article ({len(probes)} articles, one event each, one in ten undated, "
-        "saved with the ingest writer)"
+        f"\nstory and thread search, store of {n_events:,} events (and as many articles and "
+        f"threads): {1000 * dt / len(probes):.1f} ms per probe article ({len(probes)} "
+        "articles, one event each, one in ten undated, saved with the ingest writer)"
     )
 
 

@@ -2,14 +2,18 @@
 
     .venv/bin/python scripts/check_corpus_leaks.py                  # report
     .venv/bin/python scripts/check_corpus_leaks.py --remove         # and drop what it flags
+    .venv/bin/python scripts/check_corpus_leaks.py --data data/threads  # the thread set
 
-Compares every record of ``data/coder/corpus/*.jsonl`` with every sentence of the
-evaluation sets that hold running text in ``../shared`` (the seed, ``eval/realnews-dev``,
-PLOVER GSR's example texts): a record is flagged when it shares a run of ``--ngram``
-words with one of them (numbers and punctuation ignored) or when its encoder cosine to
-one of them is at least ``--cosine``.  Written passages about the same kind of incident
-score about 0.6-0.7; 0.75 and over is a passage written with an evaluation sentence in
-view, and it goes, with the other records of its group (its variants).
+Compares every record of ``data/coder/corpus/*.jsonl`` (or of ``--data``) with every
+sentence of the evaluation sets that hold running text in ``../shared`` (the seed,
+``eval/realnews-dev``, PLOVER GSR's example texts, the ECB+ documents of
+``eval/ecbplus-dev``): a record is flagged when it shares a run of ``--ngram`` words
+with one of them (numbers and punctuation ignored) or when its encoder cosine to one
+of them is at least ``--cosine``.  Written passages about the same kind of incident
+score about 0.6-0.7; 0.75 and over is a passage written with an evaluation sentence
+in view, and it goes, with the other records of its group (its variants; in
+``data/threads``, the other reports of its story).  A record's text is its ``title``
+(when it has one) and ``text``.
 """
 
 from __future__ import annotations
@@ -35,6 +39,14 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
 
+def _text(r: dict[str, object]) -> str:
+    return f"{r.get('title') or ''} {r['text']}".strip()
+
+
+def _group(r: dict[str, object]) -> str:
+    return str(r.get("group") or r.get("story") or r["id"])
+
+
 def eval_sentences(shared: Path) -> list[str]:
     """The evaluation sets' sentences (of 6 words or more)."""
     texts = [p.read_text(encoding="utf-8") for p in sorted((shared / "seed").glob("*.txt"))]
@@ -44,6 +56,11 @@ def eval_sentences(shared: Path) -> list[str]:
     gsr = shared / "eval/plover-gsr/PLOVER_GSR_CAMEO.txt"
     if gsr.is_file():
         texts += [str(r.get("eventText", "")) for r in json.loads(gsr.read_text(encoding="utf-8"))]
+    ecb = shared / "eval/ecbplus-dev"
+    if ecb.is_dir():
+        from eventlens.evaluate.stories import load_corpus
+
+        texts += [d.text for d in load_corpus(ecb)]
     out = []
     for t in texts:
         out += [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", t) if len(s.split()) >= 6]
@@ -56,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ngram", type=int, default=8)
     ap.add_argument("--cosine", type=float, default=0.75)
     ap.add_argument("--remove", action="store_true", help="rewrite the files without them")
+    ap.add_argument("--data", type=Path, default=CORPUS, help="a folder of JSONL records")
     args = ap.parse_args(argv)
     sents = eval_sentences(args.shared)
     if not sents:
@@ -65,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     for s in sents:
         w = _words(s)
         grams |= {tuple(w[i : i + args.ngram]) for i in range(len(w) - args.ngram + 1)}
-    files = sorted(CORPUS.glob("*.jsonl"))
+    files = sorted(args.data.glob("*.jsonl"))
     records = [(f, json.loads(line)) for f in files for line in f.read_text("utf-8").splitlines()]
     enc = Encoder()
     ev = enc.embed(sents)
@@ -74,20 +92,20 @@ def main(argv: list[str] | None = None) -> int:
     step = 2048
     for i in range(0, len(records), step):
         chunk = records[i : i + step]
-        vec = enc.embed([r["text"] for _, r in chunk])
+        vec = enc.embed([_text(r) for _, r in chunk])
         vec /= np.linalg.norm(vec, axis=1, keepdims=True)
         sim = vec @ ev.T
         for j, (_, r) in enumerate(chunk):
             k = int(sim[j].argmax())
-            w = _words(r["text"])
+            w = _words(_text(r))
             shared = any(
                 tuple(w[n : n + args.ngram]) in grams for n in range(len(w) - args.ngram + 1)
             )
             if shared or sim[j, k] >= args.cosine:
                 why = "shares a word run" if shared else f"cosine {sim[j, k]:.2f}"
                 flagged[str(r["id"])] = f"{why} with «{sents[k][:80]}»"
-    groups = {str(r.get("group")) for _, r in records if str(r["id"]) in flagged}
-    drop = {str(r["id"]) for _, r in records if str(r.get("group")) in groups} | set(flagged)
+    groups = {_group(r) for _, r in records if str(r["id"]) in flagged}
+    drop = {str(r["id"]) for _, r in records if _group(r) in groups} | set(flagged)
     for rid, why in sorted(flagged.items()):
         print(f"{rid}\t{why}")
     print(

@@ -42,6 +42,7 @@ OPERATIONS = [
     "GET /api/articles/{article_id}",
     "GET /api/stories",
     "GET /api/stories/{story_id}",
+    "GET /api/threads/{thread_id}",
     "GET /api/counts/events",
     "GET /api/counts/stories",
     "GET /api/map/events",

@@ -331,6 +331,17 @@ def test_eval_stories_on_ecbplus_holds_its_floors(ecbplus_result: dict[str, Any]
     assert worst["cross_topic_share"] <= floors["cross_topic_share_max"], ecbplus_result
 
 
+def test_eval_stories_on_ecbplus_threads_hold_their_floors(ecbplus_result: dict[str, Any]) -> None:
+    """Documents linked by a shared story or thread (issue 15: F1 >= 0.85 without
+    publication dates, in the worst of 6 arrival orders, cross-topic links <= 1%)."""
+    floors = BASELINE["stories"]
+    threads, linked = ecbplus_result["threads"]["worst"], ecbplus_result["linked"]["worst"]
+    assert threads["f1"] >= floors["threads_worst_f1"], threads
+    assert linked["f1"] >= floors["linked_worst_f1"], linked
+    assert linked["precision"] >= floors["linked_worst_precision"], linked
+    assert linked["cross_topic_share"] <= floors["cross_topic_share_max"], linked
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="regression with the 2026-12-02 coder (issue 15, not resolved): all-documents "

@@ -11,7 +11,17 @@ detokenised text, the page URL of ``ecbplus`` documents as its URL, **no
 publication date**), run through the real pipeline once, and written to a
 fresh in-memory store with :func:`eventlens.store.writer.save_article` — the
 code ingest runs — in the file order and in ``--orders`` shuffled orders.
-Two documents are linked when some story holds events of both.  Scores:
+Three ways of linking two documents are scored apart:
+
+- **event stories**: some story holds events of both (only documents with
+  events can be linked);
+- **threads**: both articles are in the same thread
+  (:mod:`eventlens.stories.threads`: articles joined by their texts,
+  whatever events they have);
+- **linked**: either of the two — what the store says about which
+  documents report the same happening.
+
+Scores of each:
 
 - document-pair precision, recall and F1 against the gold pairs;
 - cross-topic links: predicted links between documents of different topics;
@@ -236,11 +246,30 @@ def extract(docs: Sequence[GoldDocument], pipeline: Any = None) -> list[Any]:
     return [process(pipe, Work(a, content_hash(a))) for a in articles(docs)]
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What one store made of the documents."""
+
+    stories: dict[str, list[str]]
+    """Document origin -> the story id of each of its events."""
+    threads: dict[str, list[str]]
+    """Document origin -> its thread id (none when it has no thread)."""
+
+    def linked(self) -> dict[str, list[str]]:
+        """Document origin -> its stories and its thread (ids kept apart)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for d, sids in self.stories.items():
+            out[d].extend(sids)
+        for d, tids in self.threads.items():
+            out[d].extend(f"thread:{t}" for t in tids)
+        return dict(out)
+
+
 def write_in_order(
     outcomes: Sequence[Any], workdir: Path, name: str, knowledge: Knowledge | None = None
-) -> dict[str, list[str]]:
+) -> Written:
     """Write the outcomes, in this order, to a fresh SQLite store with the
-    ingest code; document origin -> the story id of each of its events."""
+    ingest code; what it made of them."""
     from sqlalchemy import select
 
     from eventlens.store import Store
@@ -266,12 +295,18 @@ def write_in_order(
                     events_t, events_t.c.article_id == articles_t.c.id
                 )
             ).all()
+            thread_rows = conn.execute(
+                select(articles_t.c.origin, articles_t.c.thread_id).where(
+                    articles_t.c.thread_id.is_not(None)
+                )
+            ).all()
     out: dict[str, list[str]] = defaultdict(list)
     for origin, sid in rows:
         if sid is not None:
             out[origin].append(sid)
+    threads = {origin: [tid] for origin, tid in thread_rows}
     path.unlink(missing_ok=True)
-    return dict(out)
+    return Written(dict(out), threads)
 
 
 def evaluate(
@@ -292,39 +327,48 @@ def evaluate(
     coded = {o.work.article.origin for o in outcomes if o.ok and o.events}
     gold_coded = {k: v for k, v in gold.items() if k in coded}
 
-    def both(found: Mapping[str, Sequence[str]]) -> tuple[StoryScore, StoryScore]:
-        return score_documents(gold, topic, found), score_documents(gold_coded, topic, found)
+    def scores(w: Written) -> dict[str, StoryScore]:
+        return {
+            "stories": score_documents(gold, topic, w.stories),
+            "with_events": score_documents(gold_coded, topic, w.stories),
+            "threads": score_documents(gold, topic, w.threads),
+            "linked": score_documents(gold, topic, w.linked()),
+        }
 
     t0 = time.perf_counter()
-    base, base_coded = both(write_in_order(outcomes, workdir, "file-order", knowledge))
+    base = scores(write_in_order(outcomes, workdir, "file-order", knowledge))
     write_s = time.perf_counter() - t0
     rng = random.Random(seed)
-    shuffled: list[tuple[StoryScore, StoryScore]] = []
+    shuffled: list[dict[str, StoryScore]] = []
     for i in range(orders):
         order = list(outcomes)
         rng.shuffle(order)
-        shuffled.append(both(write_in_order(order, workdir, f"o{i}", knowledge)))
-    worst = min([base, *(s[0] for s in shuffled)], key=lambda s: s.f1)
-    worst_coded = min([base_coded, *(s[1] for s in shuffled)], key=lambda s: s.f1)
+        shuffled.append(scores(write_in_order(order, workdir, f"o{i}", knowledge)))
+
+    def view(key: str) -> dict[str, Any]:
+        runs = [base[key], *(s[key] for s in shuffled)]
+        return {
+            "file_order": base[key].to_dict(),
+            "shuffled": [s[key].to_dict() for s in shuffled],
+            "worst": min(runs, key=lambda s: s.f1).to_dict(),
+        }
+
     n_events = sum(len(o.events) for o in outcomes)
+    stories = view("stories")
     return {
         "documents": len(docs),
         "gold_stories": len(set(gold.values())),
-        "gold_pairs": base.pairs.tp + base.pairs.fn,
+        "gold_pairs": base["stories"].pairs.tp + base["stories"].pairs.fn,
         "documents_failed": sum(1 for o in outcomes if not o.ok),
         "documents_without_events": sum(1 for o in outcomes if o.ok and not o.events),
         "events": n_events,
         "store_write_seconds": round(write_s, 2),
         "documents_with_events": len(coded),
-        "gold_pairs_with_events": base_coded.pairs.tp + base_coded.pairs.fn,
-        "file_order": base.to_dict(),
-        "shuffled": [s[0].to_dict() for s in shuffled],
-        "worst": worst.to_dict(),
-        "with_events": {
-            "file_order": base_coded.to_dict(),
-            "shuffled": [s[1].to_dict() for s in shuffled],
-            "worst": worst_coded.to_dict(),
-        },
+        "gold_pairs_with_events": base["with_events"].pairs.tp + base["with_events"].pairs.fn,
+        **stories,
+        "with_events": view("with_events"),
+        "threads": view("threads"),
+        "linked": view("linked"),
     }
 
 
@@ -371,11 +415,14 @@ def run(args: argparse.Namespace) -> int:
         f"({result['gold_pairs_with_events']} gold pairs between them), "
         f"{result['documents_without_events']} have none, {result['documents_failed']} failed\n"
     )
-    out.write("all documents:\n")
-    out.write(_line("file order", result["file_order"]))
-    out.write(_line(f"worst of {len(result['shuffled']) + 1}", result["worst"]))
-    out.write("documents with events:\n")
-    w = result["with_events"]
-    out.write(_line("file order", w["file_order"]))
-    out.write(_line(f"worst of {len(w['shuffled']) + 1}", w["worst"]))
+    n = len(result["shuffled"]) + 1
+    for title, v in (
+        ("event stories, all documents", result),
+        ("event stories, documents with events", result["with_events"]),
+        ("threads (articles joined by their texts), all documents", result["threads"]),
+        ("linked (a shared story or thread), all documents", result["linked"]),
+    ):
+        out.write(f"{title}:\n")
+        out.write(_line("file order", v["file_order"]))
+        out.write(_line(f"worst of {n}", v["worst"]))
     return 0

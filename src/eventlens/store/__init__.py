@@ -39,11 +39,12 @@ from eventlens.store.query import (
     StoryQuery,
     StoryRecord,
 )
-from eventlens.store.schema import articles, events, failures, stories
+from eventlens.store.schema import articles, events, failures, stories, threads
 from eventlens.store.search import StorySearch
 from eventlens.store.writer import SaveResult, record_failure, save_article
 from eventlens.stories.clustering import StoryRules
 from eventlens.stories.params import DEFAULT_PARAMS, DedupParams
+from eventlens.stories.threads import ThreadRules
 
 __all__ = [
     "ArticleRecord",
@@ -55,6 +56,7 @@ __all__ = [
     "SaveResult",
     "Store",
     "StoryRecord",
+    "ThreadRecord",
     "Totals",
     "resolve_url",
 ]
@@ -101,6 +103,21 @@ class ArticleRecord:
     updated_at: datetime
     language: str | None = None
     fetched_at: datetime | None = None
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRecord:
+    """A thread: the articles of many outlets that report one happening."""
+
+    id: str
+    title: str | None
+    n_articles: int
+    n_sources: int
+    first_published: date | None
+    last_published: date | None
+    articles: tuple[ArticleRecord, ...]
+    """Its articles in the order they arrived (without their texts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +136,26 @@ def _shown(url: str) -> str:
     return sa.render_as_string(hide_password=True)
 
 
+_ARTICLE_COLUMNS = tuple(
+    articles.c[name]
+    for name in (
+        "id",
+        "url",
+        "source",
+        "title",
+        "origin",
+        "published",
+        "n_events",
+        "ingested_at",
+        "updated_at",
+        "language",
+        "fetched_at",
+        "thread_id",
+    )
+)
+"""An :class:`ArticleRecord`'s columns but its text."""
+
+
 class Store:
     """A connection to one event store."""
 
@@ -135,6 +172,7 @@ class Store:
         self._knowledge = knowledge
         self._story_rules: StoryRules | None = None
         self._story_search: StorySearch | None = None
+        self._thread_rules: ThreadRules | None = None
         self.read_only = read_only
         self._write_engine: Engine | None
         if read_only:
@@ -229,6 +267,14 @@ class Store:
             self._story_rules = StoryRules(self._knowledge or Knowledge(), self.params)
         return self._story_rules
 
+    @property
+    def thread_rules(self) -> ThreadRules:
+        """The thread rules this store applies (built on first use, with the
+        knowledge its story rules read)."""
+        if self._thread_rules is None:
+            self._thread_rules = ThreadRules(self.story_rules.knowledge)
+        return self._thread_rules
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One write transaction (the only writer while it lasts)."""
@@ -266,6 +312,7 @@ class Store:
                 rules=self.story_rules,
                 sentences=sentences,
                 search=self.story_search,
+                thread_rules=self.thread_rules,
             )
 
     def record_failure(
@@ -339,22 +386,55 @@ class Store:
         c = articles.c
         with self.engine.connect() as conn:
             r = conn.execute(
-                select(
-                    c.id,
-                    c.url,
-                    c.source,
-                    c.title,
-                    c.origin,
-                    c.published,
-                    c.text,
-                    c.n_events,
-                    c.ingested_at,
-                    c.updated_at,
-                    c.language,
-                    c.fetched_at,
-                ).where(c.id == bounded_id(article_id))
+                select(*_ARTICLE_COLUMNS, c.text).where(c.id == bounded_id(article_id))
             ).first()
         return ArticleRecord(**r._mapping) if r is not None else None
+
+    def thread(self, thread_id: str, *, limit: int = 200) -> ThreadRecord | None:
+        """One thread with its first ``limit`` articles (texts left out)."""
+        with self.engine.connect() as conn:
+            t = conn.execute(select(threads).where(threads.c.id == bounded_id(thread_id))).first()
+            if t is None:
+                return None
+            members = self._article_refs(conn, articles.c.thread_id == t.id, limit)
+        return ThreadRecord(
+            t.id,
+            t.title,
+            t.n_articles,
+            t.n_sources,
+            t.first_published,
+            t.last_published,
+            members,
+        )
+
+    def coverage(self, article_ids: Iterable[str], *, limit: int = 200) -> list[ArticleRecord]:
+        """The other articles of these articles' threads: coverage of the same
+        happening in which no event of the story was coded."""
+        ids = list(dict.fromkeys(bounded_id(i) for i in article_ids))
+        if not ids:
+            return []
+        c = articles.c
+        with self.engine.connect() as conn:
+            tids = [
+                t
+                for (t,) in conn.execute(
+                    select(c.thread_id).where(c.id.in_(ids), c.thread_id.is_not(None)).distinct()
+                )
+            ]
+            if not tids:
+                return []
+            return list(self._article_refs(conn, c.thread_id.in_(tids) & c.id.not_in(ids), limit))
+
+    @staticmethod
+    def _article_refs(conn: Connection, where: object, limit: int) -> tuple[ArticleRecord, ...]:
+        c = articles.c
+        rows = conn.execute(
+            select(*_ARTICLE_COLUMNS)
+            .where(where)  # type: ignore[arg-type]
+            .order_by(c.ingested_at, c.id)
+            .limit(limit)
+        ).all()
+        return tuple(ArticleRecord(text=None, **r._mapping) for r in rows)
 
     def totals(self) -> Totals:
         with self.engine.connect() as conn:

@@ -18,6 +18,12 @@ is a new revision (``python -m eventlens.migrations revision "what changed"``).
 - ``stories``: clusters of events from different articles that report the
   same real-world event (:mod:`eventlens.stories.clustering`), with their representative
   values and, in ``summary``, every conflicting value with its provenance.
+- ``threads``: clusters of articles from different outlets that report the
+  same happening, whatever events the coder found in them
+  (:mod:`eventlens.stories.threads`); ``articles.thread_id`` names an
+  article's thread, ``articles.terms`` keeps its TF-IDF vector, and
+  ``thread_terms`` the heaviest terms of a thread's members, by which a new
+  article finds its candidate threads.
 - ``failures``: documents that could not be read, fetched or processed, with
   the reason; removed when the document later succeeds.
 """
@@ -68,6 +74,36 @@ articles = Table(
     Column("pipeline_version", String(32)),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # no foreign key: adding one would rebuild the table on SQLite (migration 0004)
+    Column("thread_id", String(ID), index=True),
+    # the article's TF-IDF vector (JSON [[term, weight], ...]) that threads compare
+    Column("terms", Text),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("title", Text),
+    Column("n_articles", Integer, nullable=False),
+    Column("n_sources", Integer, nullable=False),
+    Column("first_published", Date),
+    Column("last_published", Date),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+thread_terms = Table(
+    "thread_terms",
+    metadata,
+    Column(
+        "thread_id",
+        String(ID),
+        ForeignKey("threads.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("term", String(64), primary_key=True),
+    Index(None, "term", "thread_id"),
 )
 
 stories = Table(

@@ -4,7 +4,9 @@
 transaction it replaces the article's events (a changed article loses its old
 events and gains the new ones, or nothing happens at all), assigns each new
 event to a story (:mod:`eventlens.stories.clustering`, candidates queried from the store),
-refreshes every story it touched and clears the article's failures.  A crash
+refreshes every story it touched, puts the article in its thread (the
+articles of other outlets that report the same happening:
+:mod:`eventlens.store.thread_writer`) and clears the article's failures.  A crash
 at any point leaves the article as it was before, or fully written.
 """
 
@@ -32,9 +34,11 @@ from eventlens.store.bounds import bounded_article, bounded_failure, fit_row
 from eventlens.store.rows import NO_DATE, anchor_day, buckets, event_from_row, event_to_row
 from eventlens.store.schema import articles, events, failures, stories
 from eventlens.store.search import StorySearch
+from eventlens.store.thread_writer import join_thread, leave_thread
 from eventlens.stories.clustering import StoryRules, new_story_id
 from eventlens.stories.report import Report, date_range
 from eventlens.stories.summaries import StorySummary, summarize
+from eventlens.stories.threads import ThreadRules
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,8 @@ class SaveResult:
     n_events: int
     stories_new: int = 0
     stories_joined: int = 0
+    thread_id: str | None = None
+    """The article's thread (None when its text says too little to compare)."""
 
 
 def now() -> datetime:
@@ -72,11 +78,13 @@ def save_article(
     rules: StoryRules | None = None,
     sentences: Mapping[int, str] | None = None,
     search: StorySearch | None = None,
+    thread_rules: ThreadRules | None = None,
 ) -> SaveResult:
     """Write one processed article inside the caller's transaction.
 
     ``rules``: the store's story clustering (default: built from a fresh Knowledge);
-    ``search``: its story search (default: built for ``rules.params``).
+    ``search``: its story search (default: built for ``rules.params``);
+    ``thread_rules``: its thread assignment (default: the default thresholds).
     ``sentences`` (sentence index -> text) gives each event's sentence, which
     story clustering compares (and the store keeps with the event).  The
     article's fields are bounded (:func:`eventlens.store.bounds.bounded_article`)
@@ -111,14 +119,9 @@ def save_article(
         conn.execute(delete(events).where(events.c.article_id == article.id))
 
     unique = _unique(events_, article.id)
+    rules = rules or StoryRules(Knowledge())
+    thread_rules = thread_rules or ThreadRules(rules.knowledge)
     values: dict[str, Any] = {
-        "url": article.url,
-        "source": article.source,
-        "title": article.title,
-        "origin": article.origin,
-        "published": article.published,
-        "fetched_at": article.fetched_at,
-        "language": article.language,
         "content_hash": content_hash,
         "etag": etag,
         "last_modified": last_modified,
@@ -127,13 +130,8 @@ def save_article(
         "pipeline_version": pipeline_version,
         "updated_at": ts,
     }
-    values = fit_row(articles, values)
-    if old is None:
-        conn.execute(insert(articles).values(id=article.id, ingested_at=ts, **values))
-    else:
-        conn.execute(update(articles).where(articles.c.id == article.id).values(**values))
+    thread_id = _write_article(conn, article, values, new=old is None, rules=thread_rules)
 
-    rules = rules or StoryRules(Knowledge())
     search = search or StorySearch(rules.params)
     new_stories = joined = 0
     for e in unique:
@@ -156,7 +154,36 @@ def save_article(
     for sid in sorted(touched):
         refresh_story(conn, sid, ts)
     clear_failures(conn, article.id, article.origin)
-    return SaveResult("new" if old is None else "changed", len(unique), new_stories, joined)
+    return SaveResult(
+        "new" if old is None else "changed", len(unique), new_stories, joined, thread_id
+    )
+
+
+def _write_article(
+    conn: Connection, article: Article, values: dict[str, Any], *, new: bool, rules: ThreadRules
+) -> str | None:
+    """Insert or update the article's row (the article's own fields and
+    ``values``) and put it in its thread; its thread id."""
+    ts = values["updated_at"]
+    row = fit_row(
+        articles,
+        {
+            "url": article.url,
+            "source": article.source,
+            "title": article.title,
+            "origin": article.origin,
+            "published": article.published,
+            "fetched_at": article.fetched_at,
+            "language": article.language,
+            **values,
+        },
+    )
+    if new:
+        conn.execute(insert(articles).values(id=article.id, ingested_at=ts, **row))
+    else:
+        leave_thread(conn, article.id, rules, ts)
+        conn.execute(update(articles).where(articles.c.id == article.id).values(**row))
+    return join_thread(conn, article.id, rules.vector(values["text"]), article.published, rules, ts)
 
 
 def _unique(evs: Sequence[Event], article_id: str) -> list[Event]:

@@ -124,6 +124,7 @@ class StoryRules:
 
     def __init__(self, knowledge: Knowledge, params: DedupParams = DEFAULT_PARAMS) -> None:
         self.params = params
+        self.knowledge = knowledge
         self.tables = knowledge.stories
         self.similarity = Similarity(self.tables, knowledge.lexicon, knowledge.actor_tables)
 

@@ -52,6 +52,30 @@ def terms(text: str, stopwords: frozenset[str]) -> list[str]:
     return out
 
 
+_SENTENCE_END = re.compile(r"[.!?:\n\"'“”]\s*$")
+
+
+def name_stems(text: str, stopwords: frozenset[str]) -> frozenset[str]:
+    """The stems of words a text writes capitalised inside a sentence more
+    often than in lower case: names of people, places, organisations
+    ("Kisumu", "Ortega"), which tell one happening from another of its kind."""
+    upper: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for m in WORD.finditer(text):
+        w = m.group()
+        low = w.lower()
+        if len(low) <= 2 or low in stopwords:
+            continue
+        key = stem(low)
+        if w[0].isupper():
+            if _SENTENCE_END.search(text, max(0, m.start() - 3), m.start()) or m.start() == 0:
+                continue  # a sentence's first word says nothing
+            upper[key] = upper.get(key, 0) + 1
+        else:
+            lower[key] = lower.get(key, 0) + 1
+    return frozenset(k for k, n in upper.items() if n > lower.get(k, 0))
+
+
 def alternation(words: Iterable[str], flags: int) -> re.Pattern[str] | None:
     """One pattern matching any of ``words`` as a whole word, longest first."""
     ordered = sorted({w for w in words if w}, key=len, reverse=True)

@@ -10,16 +10,35 @@ from eventlens.stories.memo import Memo
 from eventlens.stories.params import ARTICLE_TERMS
 from eventlens.stories.report import Report, TermVector
 from eventlens.stories.tables import Idf
-from eventlens.stories.text import terms
+from eventlens.stories.text import name_stems, terms
 
 
 class ArticleVectors:
     """TF-IDF vectors (sublinear term frequency) of articles' texts, their
-    ``ARTICLE_TERMS`` heaviest terms, normalised; remembered per text."""
+    ``keep`` heaviest terms, normalised; remembered per text.  A name's weight
+    (:func:`eventlens.stories.text.name_stems`) is multiplied by ``names``,
+    a number's ("#15", "#2024") by ``numbers``; each occurrence of a term in
+    the article's first ``lead_chars`` characters (its headline and lead,
+    where news says who did what where) counts ``lead`` times."""
 
-    def __init__(self, idf: Idf, stopwords: frozenset[str]) -> None:
+    def __init__(
+        self,
+        idf: Idf,
+        stopwords: frozenset[str],
+        *,
+        names: float = 1.0,
+        numbers: float = 1.0,
+        keep: int = ARTICLE_TERMS,
+        lead: float = 1.0,
+        lead_chars: int = 400,
+    ) -> None:
         self.idf = idf
         self.stopwords = stopwords
+        self.names = names
+        self.numbers = numbers
+        self.keep = keep
+        self.lead = lead
+        self.lead_chars = lead_chars
         self._memo: Memo[str, TermVector] = Memo(self._vector, 4096)
 
     def __call__(self, text: str) -> TermVector:
@@ -30,14 +49,27 @@ class ArticleVectors:
         return self._memo(r.article) if r.article else ()
 
     def _vector(self, text: str) -> TermVector:
-        counts: dict[str, int] = defaultdict(int)
+        counts: dict[str, float] = defaultdict(float)
         for t in terms(text, self.stopwords):
-            counts[t] += 1
+            counts[t] += 1.0
+        if self.lead != 1.0:
+            cut = text.rfind(" ", 0, self.lead_chars) if len(text) > self.lead_chars else len(text)
+            for t in terms(text[: max(cut, 0)], self.stopwords):
+                counts[t] += self.lead - 1.0
+        named = name_stems(text, self.stopwords) if self.names != 1.0 else frozenset()
         weighted = sorted(
-            ((t, (1.0 + math.log(n)) * self.idf.weight(t)) for t, n in counts.items()),
+            (
+                (t, (1.0 + math.log(n)) * self.idf.weight(t) * self._boost(t, named))
+                for t, n in counts.items()
+            ),
             key=lambda x: (-x[1], x[0]),
-        )[:ARTICLE_TERMS]
+        )[: self.keep]
         return _normalised(weighted)
+
+    def _boost(self, term: str, named: frozenset[str]) -> float:
+        if term.startswith("#"):
+            return self.numbers
+        return self.names if term in named else 1.0
 
 
 def _normalised(weighted: list[tuple[str, float]]) -> TermVector:

@@ -98,6 +98,31 @@ class ArticleRef(_Model):
 class ArticleOut(ArticleRef):
     text: str | None = Field(description="the clean text; evidence offsets point into it")
     n_events: int
+    thread_id: str | None = Field(
+        default=None,
+        description="its thread: the articles of other outlets reporting the same happening "
+        "(`/api/threads/{id}`); null when its text is too short to compare",
+    )
+
+
+class CoverageRef(ArticleRef):
+    n_events: int
+    thread_id: str | None
+
+
+class ThreadOut(_Model):
+    id: str
+    title: str | None = Field(description="the title of its first article")
+    n_articles: int
+    n_sources: int
+    first_published: date | None
+    last_published: date | None
+
+
+class ThreadDetail(_Model):
+    thread: ThreadOut
+    articles: list[CoverageRef] = Field(description="its articles, in the order they arrived")
+    attribution: str
 
 
 class EventItem(_Model):
@@ -169,6 +194,11 @@ class StoryPage(_Model):
 class StoryDetail(_Model):
     story: StoryOut
     reports: list[EventItem] = Field(description="every report of the story, oldest first")
+    coverage: list[CoverageRef] = Field(
+        default_factory=list,
+        description="other articles in the threads of its reports (the same happening, "
+        "reported without an event of this story)",
+    )
     attribution: str
 
 

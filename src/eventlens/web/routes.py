@@ -23,6 +23,7 @@ from eventlens.web.models import (
     ArticleOut,
     ArticleRef,
     CountsResult,
+    CoverageRef,
     ErrorOut,
     EventDetail,
     EventPage,
@@ -30,6 +31,8 @@ from eventlens.web.models import (
     PointsResult,
     StoryDetail,
     StoryPage,
+    ThreadDetail,
+    ThreadOut,
     TotalsOut,
 )
 from eventlens.web.params import (
@@ -81,9 +84,20 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "descript
 ID = Annotated[str, PathParam(min_length=1, max_length=64)]
 
 
+def _ref(a: Any) -> ArticleRef:
+    return ArticleRef(id=a.id, title=a.title, url=a.url, source=a.source, published=a.published)
+
+
 def _article(a: Any) -> dict[str, Any]:
-    ref = ArticleRef(id=a.id, title=a.title, url=a.url, source=a.source, published=a.published)
-    return ArticleOut(**ref.model_dump(), text=a.text, n_events=a.n_events).model_dump()
+    return ArticleOut(
+        **_ref(a).model_dump(), text=a.text, n_events=a.n_events, thread_id=a.thread_id
+    ).model_dump()
+
+
+def _coverage(a: Any) -> dict[str, Any]:
+    return CoverageRef(
+        **_ref(a).model_dump(), n_events=a.n_events, thread_id=a.thread_id
+    ).model_dump()
 
 
 def _page(
@@ -139,7 +153,7 @@ def api_router(store: Store, queries: Queries, settings: WebSettings) -> APIRout
     r = APIRouter(prefix="/api")
     _meta_route(r, store, queries, settings)
     _event_routes(r, store, queries)
-    _story_routes(r, queries)
+    _story_routes(r, store, queries)
     _count_routes(r, queries)
     _download_routes(r, queries)
 
@@ -225,8 +239,8 @@ def _event_routes(r: APIRouter, store: Store, queries: Queries) -> None:
         }
 
 
-def _story_routes(r: APIRouter, queries: Queries) -> None:
-    """The stories and one story with its reports."""
+def _story_routes(r: APIRouter, store: Store, queries: Queries) -> None:
+    """The stories, one story with its reports and coverage, and one thread."""
 
     @r.get("/stories", response_model=StoryPage, summary="List and filter stories")
     def list_stories(
@@ -247,9 +261,35 @@ def _story_routes(r: APIRouter, queries: Queries) -> None:
         s = queries.stories.get(story_id)
         if s is None:
             raise HTTPException(404, f"no story with id {story_id!r}")
+        reports = queries.stories.reports(story_id)
+        coverage = store.coverage(x.event.article_id for x in reports)
         return {
             "story": story_object(s),
-            "reports": [event_item(x) for x in queries.stories.reports(story_id)],
+            "reports": [event_item(x) for x in reports],
+            "coverage": [_coverage(a) for a in coverage],
+            "attribution": CREDITS,
+        }
+
+    @r.get(
+        "/threads/{thread_id}",
+        response_model=ThreadDetail,
+        responses=NOT_FOUND,
+        summary="One thread: the articles of many outlets that report one happening",
+    )
+    def get_thread(thread_id: ID) -> dict[str, Any]:
+        t = store.thread(thread_id)
+        if t is None:
+            raise HTTPException(404, f"no thread with id {thread_id!r}")
+        return {
+            "thread": ThreadOut(
+                id=t.id,
+                title=t.title,
+                n_articles=t.n_articles,
+                n_sources=t.n_sources,
+                first_published=t.first_published,
+                last_published=t.last_published,
+            ).model_dump(),
+            "articles": [_coverage(a) for a in t.articles],
             "attribution": CREDITS,
         }
 
