@@ -136,7 +136,7 @@ def save_article(
     new_stories = joined = 0
     for e in unique:
         context = (sentences or {}).get(e.evidence.sentence)
-        report = Report(e, article.source, article.published, article.url, context, text)
+        report = Report(e, article.source, article.published, article.url, context, text, thread_id)
         story_id, created = _assign(conn, report, rules, search, touched)
         row = event_to_row(
             e,
@@ -204,6 +204,7 @@ _REPORT_COLS = [
     *events.c,
     articles.c.url.label("article_url"),
     articles.c.text.label("article_text"),
+    articles.c.thread_id.label("article_thread"),
 ]
 
 
@@ -216,6 +217,7 @@ def _report(row: Any) -> Report:
         m["article_url"],
         m["context"],
         m["article_text"],
+        m["article_thread"],
     )
 
 

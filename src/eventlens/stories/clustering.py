@@ -155,6 +155,10 @@ class StoryRules:
             return None
         va, vb = self.vector(a), self.vector(b)
         article = cosine(va, vb) if va and vb else None
+        if a.thread_id is not None and a.thread_id == b.thread_id:
+            # One thread: the two articles report one happening (their whole
+            # threads agree, not only these two texts), as good as full agreement.
+            article = max(article or 0.0, params.article_full)
         explicit = article is not None and article >= params.article_full
         place = place_similarity(a, b, params)
         if place is None:

@@ -28,6 +28,8 @@ class Report:
     article: str | None = None
     """The article's clean text, when known (compared as a TF-IDF vector:
     :meth:`eventlens.stories.similarity.Similarity.vector`)."""
+    thread_id: str | None = None
+    """The article's thread (:mod:`eventlens.stories.threads`), when it has one."""
 
     @property
     def source_key(self) -> str:
