@@ -175,21 +175,35 @@ def test_the_store_threads_articles_and_a_changed_article_moves(tmp_path: Path) 
 def test_the_api_shows_a_thread_and_a_storys_coverage(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
+    from eventlens.evaluate.dedup import make_event
     from eventlens.store import Store
     from eventlens.web.app import create_app
 
     db = str(tmp_path / "t.db")
     with Store.open(db, knowledge=KNOWLEDGE) as store:
-        tid = _save(store, "a", FERRY_1)
+        # "a" gives an event (the capsizing); "b" reports the same happening, no event
+        sentence = FERRY_1.split(". ")[0]
+        event = make_event(article_id="a", event_type="ASSAULT", status="occurred", text=sentence)
+        article = Article(id="a", content=FERRY_1, source="outlet-a", origin="a")
+        saved = store.save_article(article, content_hash="1", text=FERRY_1, events=[event])
+        tid = saved.thread_id
         _save(store, "b", FERRY_2)
+        _save(store, "c", MARKET)
     store = Store.open(db, knowledge=KNOWLEDGE)
-    client = TestClient(create_app(store))
-    art = client.get("/api/articles/a").json()["article"]
-    assert art["thread_id"] == tid
-    body = client.get(f"/api/threads/{tid}").json()
-    assert [a["id"] for a in body["articles"]] == ["a", "b"]
-    assert body["thread"]["n_articles"] == 2 and "GeoNames" in body["attribution"]
-    assert client.get("/api/threads/nope").status_code == 404
+    try:
+        client = TestClient(create_app(store))
+        art = client.get("/api/articles/a").json()["article"]
+        assert art["thread_id"] == tid
+        body = client.get(f"/api/threads/{tid}").json()
+        assert [a["id"] for a in body["articles"]] == ["a", "b"]
+        assert body["thread"]["n_articles"] == 2 and "GeoNames" in body["attribution"]
+        assert client.get("/api/threads/nope").status_code == 404
+        story_id = client.get("/api/events/" + event.id).json()["story_id"]
+        story = client.get(f"/api/stories/{story_id}").json()
+        assert [a["id"] for a in story["coverage"]] == ["b"]
+        assert story["coverage"][0]["thread_id"] == tid
+    finally:
+        store.close()
 
 
 # ------------------------------------------------------------ the training set

@@ -722,6 +722,26 @@
         ]))));
       });
       body.appendChild(list);
+      var more = res.coverage || [];
+      if (more.length) {
+        // The other articles of its reports' threads: the same happening, reported
+        // without an event of this story.
+        body.appendChild(el("h3", { text: "Also reported in (" + more.length + " more articles, same thread)" }));
+        var cov = el("ul", { "class": "event-list", id: "story-coverage" });
+        more.forEach(function (a) {
+          cov.appendChild(el("li", {}, [
+            el("div", {}, [el("strong", { text: a.source || "unknown source" }), " ",
+              el("span", { text: a.title || "" }),
+              a.published ? el("span", { "class": "muted", text: " · " + a.published }) : null]),
+            el("div", { "class": "actions" }, [
+              el("button", { type: "button", "class": "link open-article", text: "Article",
+                onclick: function () { go("article", a.id); } }),
+              a.url ? safeLink(a.url, "original") : null
+            ])
+          ]));
+        });
+        body.appendChild(cov);
+      }
       body.appendChild(el("p", { "class": "muted", text: res.attribution }));
     });
   }
