@@ -78,6 +78,7 @@ def test_the_same_happening_joins_and_a_similar_one_stays_apart() -> None:
     c = ThreadClusterer(KNOWLEDGE)
     r = c.rules
     t1 = c.add(member(r, "a", FERRY_1))
+    assert t1 is not None
     assert c.add(member(r, "b", FERRY_2)) == t1
     assert c.add(member(r, "c", FERRY_OTHER)) not in (None, t1)
     assert c.add(member(r, "d", MARKET)) not in (None, t1)

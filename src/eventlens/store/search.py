@@ -25,10 +25,9 @@ from sqlalchemy import Connection, Integer, Select, and_, bindparam, func, or_, 
 from sqlalchemy.sql.elements import ColumnElement
 
 from eventlens.model import FEATURE_LEVELS, Event
-from eventlens.store.rows import event_from_row
 from eventlens.store.schema import events
 from eventlens.stories.params import DedupParams
-from eventlens.stories.report import Member, Report, report_window
+from eventlens.stories.report import Report, report_window
 
 MAX_CANDIDATES = 500
 """At most this many candidate reports per event (the nearest, then the newest)."""
@@ -48,18 +47,26 @@ class StorySearch:
         self.params = params
         self._statements: dict[tuple[str, str], Select[Any]] = {}
 
-    def candidates(self, conn: Connection, report: Report) -> list[Member]:
+    def candidates(self, conn: Connection, report: Report, limit: int) -> list[str]:
+        """The stories of the candidate reports, nearest and newest first, at
+        most ``limit`` of them (only their ids are read: the writer then reads
+        the members of these stories, not every candidate report)."""
         e = report.event
-        rows: list[Any] = []
+        found: dict[str, None] = {}
+        n = 0
         base = {"event_type": e.event_type, "status": e.status}
         for when, when_values in self._dates(report):
             for where, where_values in self._places(e):
                 values = {**base, **when_values, **where_values}
-                values["limit"] = MAX_CANDIDATES - len(rows)
-                rows.extend(conn.execute(self._statement(when, where), values))
-                if len(rows) >= MAX_CANDIDATES:
-                    return _members(rows)
-        return _members(rows)
+                values["limit"] = MAX_CANDIDATES - n
+                for (sid,) in conn.execute(self._statement(when, where), values):
+                    n += 1
+                    found.setdefault(sid)
+                    if len(found) >= limit:
+                        return list(found)
+                if n >= MAX_CANDIDATES:
+                    return list(found)
+        return list(found)
 
     # -- the values of one report ---------------------------------------------------
 
@@ -153,7 +160,7 @@ def _build(when: str, where: str) -> Select[Any]:
     nearest = kind in ("cells", "box", "coarser")
     order = [func.abs(c.lat - bindparam("lat")) + func.abs(c.lon - bindparam("lon"))]
     return (
-        select(events)
+        select(c.story_id)
         .where(
             c.event_type == bindparam("event_type"),
             c.status == bindparam("status"),
@@ -164,19 +171,6 @@ def _build(when: str, where: str) -> Select[Any]:
         .order_by(*(order if nearest else []), c.sort_date.desc(), c.id)
         .limit(bindparam("limit", type_=Integer))
     )
-
-
-def _members(rows: list[Any]) -> list[Member]:
-    out = []
-    for row in rows:
-        m = row._mapping
-        out.append(
-            Member(
-                Report(event_from_row(m), m["source"], m["published"], None, m["context"]),
-                row.story_id,
-            )
-        )
-    return out
 
 
 def _box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:

@@ -226,12 +226,7 @@ def candidate_stories(
 ) -> dict[str, list[Report]]:
     """The stories ``report`` could join, each with its members (up to
     ``MAX_MEMBERS``, the newest): a report is judged against whole stories."""
-    wanted: list[str] = []
-    for m in search.candidates(conn, report):
-        if m.story_id not in wanted:
-            wanted.append(m.story_id)
-        if len(wanted) >= MAX_STORIES:
-            break
+    wanted = search.candidates(conn, report, MAX_STORIES)
     return {sid: story_members(conn, sid, limit=MAX_MEMBERS) for sid in wanted}
 
 
