@@ -36,9 +36,9 @@ from eventlens.store.schema import articles, events, failures, stories
 from eventlens.store.search import StorySearch
 from eventlens.store.thread_writer import join_thread, leave_thread
 from eventlens.stories.clustering import StoryRules, new_story_id
-from eventlens.stories.report import Report, date_range
+from eventlens.stories.report import Report, TermVector, date_range
 from eventlens.stories.summaries import StorySummary, summarize
-from eventlens.stories.threads import ThreadRules
+from eventlens.stories.threads import ThreadRules, vector_from_json
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,8 @@ def save_article(
         "pipeline_version": pipeline_version,
         "updated_at": ts,
     }
-    thread_id = _write_article(conn, article, values, new=old is None, rules=thread_rules)
+    vector = thread_rules.vector(text)
+    thread_id = _write_article(conn, article, values, vector, new=old is None, rules=thread_rules)
 
     search = search or StorySearch(rules.params)
     new_stories = joined = 0
@@ -160,10 +161,16 @@ def save_article(
 
 
 def _write_article(
-    conn: Connection, article: Article, values: dict[str, Any], *, new: bool, rules: ThreadRules
+    conn: Connection,
+    article: Article,
+    values: dict[str, Any],
+    vector: TermVector,
+    *,
+    new: bool,
+    rules: ThreadRules,
 ) -> str | None:
     """Insert or update the article's row (the article's own fields and
-    ``values``) and put it in its thread; its thread id."""
+    ``values``) and put it, with its ``vector``, in its thread; its thread id."""
     ts = values["updated_at"]
     row = fit_row(
         articles,
@@ -183,7 +190,7 @@ def _write_article(
     else:
         leave_thread(conn, article.id, rules, ts)
         conn.execute(update(articles).where(articles.c.id == article.id).values(**row))
-    return join_thread(conn, article.id, rules.vector(values["text"]), article.published, rules, ts)
+    return join_thread(conn, article.id, vector, article.published, rules, ts)
 
 
 def _unique(evs: Sequence[Event], article_id: str) -> list[Event]:
@@ -205,6 +212,7 @@ _REPORT_COLS = [
     articles.c.url.label("article_url"),
     articles.c.text.label("article_text"),
     articles.c.thread_id.label("article_thread"),
+    articles.c.terms.label("article_terms"),
 ]
 
 
@@ -218,6 +226,7 @@ def _report(row: Any) -> Report:
         m["context"],
         m["article_text"],
         m["article_thread"],
+        vector_from_json(m["article_terms"]),
     )
 
 

@@ -30,6 +30,9 @@ class Report:
     :meth:`eventlens.stories.similarity.Similarity.vector`)."""
     thread_id: str | None = None
     """The article's thread (:mod:`eventlens.stories.threads`), when it has one."""
+    vector: TermVector = ()
+    """The article's vector as the store kept it (``articles.terms``), when
+    known: it need not be computed from the text again."""
 
     @property
     def source_key(self) -> str:

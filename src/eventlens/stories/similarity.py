@@ -18,6 +18,7 @@ from eventlens.stories.params import DEFAULT_PARAMS, LEVEL_RANK, DedupParams
 from eventlens.stories.report import Report, report_window
 from eventlens.stories.tables import GroupNames
 from eventlens.stories.text import TOKEN, WORD, content_words, dice, norm, stem
+from eventlens.stories.threads import DEFAULT_THREAD_PARAMS
 from eventlens.stories.vectors import ArticleVectors
 
 if TYPE_CHECKING:
@@ -117,7 +118,17 @@ class Similarity:
         self.lexicon = lexicon
         self.generic = tables.generic_actors.with_labels(actors)
         self.groups = GroupNames.of(actors)
-        self.vectors = ArticleVectors(tables.idf, tables.stopwords)
+        # The vectors threads compare (names weighted up: scripts/tune_threads.py),
+        # so a stored article's vector (``articles.terms``) serves both.
+        t = DEFAULT_THREAD_PARAMS
+        self.vectors = ArticleVectors(
+            tables.idf,
+            tables.stopwords,
+            names=t.names,
+            numbers=t.numbers,
+            keep=t.keep,
+            lead=t.lead,
+        )
         self.words: Memo[str, frozenset[str]] = Memo(self._words, 1 << 16)
         """Content words of a text, stemmed (a pure function of the text)."""
         self._mentions: Memo[str, tuple[str, frozenset[str]]] = Memo(self._group_mentions, 1 << 16)

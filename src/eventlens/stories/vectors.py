@@ -45,7 +45,10 @@ class ArticleVectors:
         return self._memo(text)
 
     def of(self, r: Report) -> TermVector:
-        """The report's article as a vector; empty when unknown."""
+        """The report's article as a vector (the one the store kept, when it
+        has one); empty when unknown."""
+        if r.vector:
+            return r.vector
         return self._memo(r.article) if r.article else ()
 
     def _vector(self, text: str) -> TermVector:
