@@ -106,7 +106,7 @@ def main() -> None:
     for p in grid:
         key = (p.names, p.numbers, p.lead, p.keep)
         if key not in cache:
-            vec = thread_vectors(knowledge, p)
+            vec = thread_vectors(knowledge.stories, p)
             cache[key] = {str(r["id"]): vec(f"{r['title'] or ''}\n\n{r['text']}") for r in rows}
         a = worst(knowledge, rows, cache[key], p, args.orders, dated=True)
         b = worst(knowledge, rows, cache[key], p, args.orders, dated=False)

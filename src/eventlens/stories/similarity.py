@@ -18,8 +18,7 @@ from eventlens.stories.params import DEFAULT_PARAMS, LEVEL_RANK, DedupParams
 from eventlens.stories.report import Report, report_window
 from eventlens.stories.tables import GroupNames
 from eventlens.stories.text import TOKEN, WORD, content_words, dice, norm, stem
-from eventlens.stories.threads import DEFAULT_THREAD_PARAMS
-from eventlens.stories.vectors import ArticleVectors
+from eventlens.stories.threads import DEFAULT_THREAD_PARAMS, thread_vectors
 
 if TYPE_CHECKING:
     from eventlens.actors import ActorTables
@@ -120,15 +119,7 @@ class Similarity:
         self.groups = GroupNames.of(actors)
         # The vectors threads compare (names weighted up: scripts/tune_threads.py),
         # so a stored article's vector (``articles.terms``) serves both.
-        t = DEFAULT_THREAD_PARAMS
-        self.vectors = ArticleVectors(
-            tables.idf,
-            tables.stopwords,
-            names=t.names,
-            numbers=t.numbers,
-            keep=t.keep,
-            lead=t.lead,
-        )
+        self.vectors = thread_vectors(tables, DEFAULT_THREAD_PARAMS)
         self.words: Memo[str, frozenset[str]] = Memo(self._words, 1 << 16)
         """Content words of a text, stemmed (a pure function of the text)."""
         self._mentions: Memo[str, tuple[str, frozenset[str]]] = Memo(self._group_mentions, 1 << 16)

@@ -53,6 +53,7 @@ from eventlens.stories.vectors import ArticleVectors
 
 if TYPE_CHECKING:
     from eventlens.knowledge import Knowledge
+    from eventlens.stories.tables import StoryTables
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,12 +140,12 @@ def _parse(raw: str | None) -> tuple[TermVector, Indexed]:
     return v, indexed(v)
 
 
-def thread_vectors(knowledge: Knowledge, params: ThreadParams) -> ArticleVectors:
-    """The article vectors threads compare (the story tables' IDF and stopwords)."""
-    t = knowledge.stories
+def thread_vectors(tables: StoryTables, params: ThreadParams) -> ArticleVectors:
+    """The article vectors threads (and story clustering) compare: the story
+    tables' IDF and stopwords, the weights of ``params``."""
     return ArticleVectors(
-        t.idf,
-        t.stopwords,
+        tables.idf,
+        tables.stopwords,
         names=params.names,
         numbers=params.numbers,
         keep=params.keep,
@@ -157,7 +158,7 @@ class ThreadRules:
 
     def __init__(self, knowledge: Knowledge, params: ThreadParams = DEFAULT_THREAD_PARAMS) -> None:
         self.params = params
-        self.vectors = thread_vectors(knowledge, params)
+        self.vectors = thread_vectors(knowledge.stories, params)
         self.parsed: Memo[str | None, tuple[TermVector, Indexed]] = Memo(_parse, 8192)
         """A stored vector (JSON), parsed and indexed; remembered (members are
         read again and again)."""
