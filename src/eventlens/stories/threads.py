@@ -227,8 +227,9 @@ class ThreadRules:
         ]
 
 
-APART = -10.0
-"""The similarity of two articles published too far apart: never one thread."""
+APART = -np.inf
+"""The similarity of two articles published too far apart: any group holding
+both has a mean of minus infinity, so they are never one thread."""
 
 
 def average_linkage(sims: np.ndarray, link: float) -> list[int]:
