@@ -17,10 +17,14 @@ in a fresh process (model loading included, as a user would see it):
 6. story and thread search as the store grows (``--story-sizes``, default
    1,000 and 100,000 events): a store is filled directly with that many
    stored events (spread over three years and 400 places, one in ten
-   undated), each article in a thread of its own with its vector and search
-   terms, then the same probe articles are saved with the ingest writer
+   undated), each article with its vector, in the thread of the articles
+   with the same text (one of its own until the corpus runs out), with its
+   search terms, then the same probe articles are saved with the ingest writer
    (story assignment and thread re-clustering both); milliseconds per
-   article, which should not grow with the store.
+   article, which should not grow with the store.  Then the same again with
+   the places growing with the store (the events per place of the smallest
+   store): a store that grows by covering more places and time, not by
+   packing more events into the same ones.
 
 The corpus: the NGEC synthetic news stories (``../shared/train/ngec-synthetic``,
 or under ``$EVENTLENS_SHARED``;
@@ -216,7 +220,10 @@ def main() -> int:
     if args.ecbplus is not None:
         ecbplus_rate(args.ecbplus, work, cli)
     for n in args.story_sizes:
-        story_search(n, work)
+        story_search(n, work, 400)
+    if len(args.story_sizes) > 1:  # the same, the density of events held constant
+        for n in args.story_sizes:
+            story_search(n, work, max(1, n * 400 // args.story_sizes[0]))
     print(f"\nfiles in {work}")
     return 0
 
@@ -243,8 +250,9 @@ def ecbplus_rate(root: Path, work: Path, cli: list[str]) -> None:
     )
 
 
-def story_search(n_events: int, work: Path) -> None:
-    """Milliseconds per probe article saved into a store of ``n_events`` events."""
+def story_search(n_events: int, work: Path, n_places: int) -> None:
+    """Milliseconds per probe article saved into a store of ``n_events`` events
+    spread over ``n_places`` places."""
     import random
     from datetime import date, timedelta
 
@@ -271,7 +279,7 @@ def story_search(n_events: int, work: Path) -> None:
             "feature": "city",
             "country": f"C{i % 60:02d}",
         }
-        for i in range(400)
+        for i in range(n_places)
     ]
     start = date(2021, 1, 1)
 
@@ -290,6 +298,14 @@ def story_search(n_events: int, work: Path) -> None:
 
     thread_rules = ThreadRules(Knowledge())
     vectors = [thread_rules.vector(t) for t in texts]
+
+    def thread_of(e: Any) -> str:
+        return f"t-{int(e.id[1:]) % len(texts)}"
+
+    def copies(e: Any) -> int:
+        i = int(e.id[1:]) % len(texts)
+        return len(range(i, n_events, len(texts)))
+
     db = work / f"stories-{n_events}.db"
     for p in work.glob(f"stories-{n_events}.db*"):
         p.unlink()
@@ -302,19 +318,24 @@ def story_search(n_events: int, work: Path) -> None:
                     event(f"e{i}", texts[i % len(texts)])
                     for i in range(lo, min(n_events, lo + batch))
                 ]
-                conn.execute(
-                    insert(threads),
-                    [
-                        {
-                            "id": f"t-{e.id}",
-                            "n_articles": 1,
-                            "n_sources": 1,
-                            "created_at": ts,
-                            "updated_at": ts,
-                        }
-                        for e in evs
-                    ],
-                )
+                # Articles with the same text share a thread, as the writer
+                # would have put them (a text is reused once the store
+                # outgrows the corpus).
+                firsts = [e for e in evs if int(e.id[1:]) < len(texts)]
+                if firsts:
+                    conn.execute(
+                        insert(threads),
+                        [
+                            {
+                                "id": thread_of(e),
+                                "n_articles": copies(e),
+                                "n_sources": 1,
+                                "created_at": ts,
+                                "updated_at": ts,
+                            }
+                            for e in firsts
+                        ],
+                    )
                 conn.execute(
                     insert(articles),
                     [
@@ -326,22 +347,23 @@ def story_search(n_events: int, work: Path) -> None:
                             "n_events": 1,
                             "ingested_at": ts,
                             "updated_at": ts,
-                            "thread_id": f"t-{e.id}",
+                            "thread_id": thread_of(e),
                             "terms": vector_json(vectors[int(e.id[1:]) % len(texts)]),
                         }
                         for e in evs
                     ],
                 )
-                conn.execute(
-                    insert(thread_terms),
-                    [
-                        {"thread_id": f"t-{e.id}", "term": t}
-                        for e in evs
-                        for t in dict.fromkeys(
-                            thread_rules.search_terms(vectors[int(e.id[1:]) % len(texts)])
-                        )
-                    ],
-                )
+                if firsts:
+                    conn.execute(
+                        insert(thread_terms),
+                        [
+                            {"thread_id": thread_of(e), "term": t}
+                            for e in firsts
+                            for t in dict.fromkeys(
+                                thread_rules.search_terms(vectors[int(e.id[1:]) % len(texts)])
+                            )
+                        ],
+                    )
                 conn.execute(insert(stories), [_placeholder(f"s-{e.id}", e) for e in evs])
                 conn.execute(
                     insert(events),
@@ -361,9 +383,11 @@ def story_search(n_events: int, work: Path) -> None:
             )
         dt = time.perf_counter() - t0
     print(
-        f"\nstory and thread search, store of {n_events:,} events (and as many articles and "
-        f"threads): {1000 * dt / len(probes):.1f} ms per probe article ({len(probes)} "
-        "articles, one event each, one in ten undated, saved with the ingest writer)"
+        f"\nstory and thread search, store of {n_events:,} events and as many articles "
+        f"({min(n_events, len(texts)):,} threads) over {n_places:,} places "
+        f"({n_events / n_places:.1f} events a place): {1000 * dt / len(probes):.1f} ms per "
+        f"probe article ({len(probes)} articles, one event each, one in ten undated, saved "
+        "with the ingest writer)"
     )
 
 

@@ -91,6 +91,31 @@ ARTICLES: list[tuple[str, str, list[dict[str, Any]]]] = [
         [{"killed": 2}, {}],
     ),
     (
+        "a bare toll the coder is unsure of still counts the attack before it",
+        "Gunmen opened fire on a funeral procession near Bunia on Saturday. Eight mourners"
+        " were killed. At least 19 others were wounded and taken to a clinic in the town.",
+        [{"killed": 8, "injured": 19, "place": "Bunia"}],
+    ),
+    (
+        "another few victims are not another event",
+        "Militants set off a bomb outside a bus depot in Mosul on Friday, killing six"
+        " people, the police said. Another 11 were injured, some of them gravely.",
+        [{"killed": 6, "injured": 11, "place": "Mosul"}],
+    ),
+    (
+        "a toll of a separate attack is not lent",
+        "Gunmen raided a cattle market in Gusau on Sunday, killing five traders. In a separate"
+        " attack on the same day, 14 people were wounded.",
+        [{"killed": 5, "injured": None, "place": "Gusau"}, {"optional": True}],
+    ),
+    (
+        "the toll of a landslide is not the clash's",
+        "Soldiers fought rebels near Kalehe on Tuesday and nine fighters were killed, the army"
+        " said. Further up the valley a landslide swept away a hamlet, and 25 people were"
+        " injured.",
+        [{"killed": 9, "injured": None, "place": "Kalehe"}],
+    ),
+    (
         "a plot told twice: foiled, then planned",
         "Police foiled a plot to bomb a church in Homs, officials said on Monday. The suspects"
         " had planned to attack the church during Sunday prayers, the officials said.",

@@ -173,6 +173,24 @@ def test_the_store_threads_articles_and_a_changed_article_moves(tmp_path: Path) 
         assert store.coverage(["a"]) == []
 
 
+def test_candidate_threads_are_whole_threads_that_fit_the_neighbourhood(tmp_path: Path) -> None:
+    from eventlens.store import Store
+    from eventlens.store.thread_writer import candidate_threads
+
+    with Store.open(str(tmp_path / "t.db"), knowledge=KNOWLEDGE) as store:
+        t1 = _save(store, "a", FERRY_1, date(2025, 5, 4))
+        assert _save(store, "b", FERRY_2, date(2025, 5, 5)) == t1
+        probe = rules().vector(FERRY_1 + " " + FERRY_2)
+        with store.transaction() as conn:
+            roomy = candidate_threads(conn, probe, rules(), "new")
+            # the new article and one more: the ferry thread (two) no longer fits
+            tight = candidate_threads(conn, probe, rules(max_local=2), "new")
+            mine = candidate_threads(conn, probe, rules(max_local=2), "a")
+    assert [(tid, sorted(m.article_id for m in ms)) for tid, ms in roomy] == [(t1, ["a", "b"])]
+    assert tight == []
+    assert [(tid, [m.article_id for m in ms]) for tid, ms in mine] == [(t1, ["b"])]
+
+
 def test_the_api_shows_a_thread_and_a_storys_coverage(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 

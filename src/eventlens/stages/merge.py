@@ -25,11 +25,13 @@ so nothing after this stage falls below it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from eventlens.model import Actor, Document, Event, Place
+from eventlens.counts import NumberWords
+from eventlens.model import Actor, Document, Event, Place, Sentence
 from eventlens.pipeline import Resources
 from eventlens.settings import Settings
 from eventlens.stages.base import Stage
@@ -39,6 +41,7 @@ from eventlens.stages.coref import (
     actors_agree,
     combine,
     counts_agree,
+    dates_agree,
     participants_agree,
     places_agree,
     same_event,
@@ -116,7 +119,18 @@ class Merger(Stage):
                 kept.append(ev)
             else:
                 kept[target] = combine(kept[target], ev, words.pronouns, cues.tolls)
-        return replace(doc, events=tuple(kept), dropped=(*doc.dropped, *cut))
+        # the weak: cut here for confidence, or dropped before as not of interest
+        weak = [e for e, _ in (*doc.dropped, *cut)]
+        toll_cues = TollCues(
+            toll_triggers(doc.nlp, [*weak, *kept], ew.kill_words | ew.injure_words),
+            ew.new_event_words,
+            self.resources.knowledge.numbers,
+            self.resources.lexicon.non_violent_causes,
+            doc.text,
+            doc.sentences,
+        )
+        kept, absorbed = lend_tolls(kept, weak, toll_cues)
+        return replace(doc, events=tuple(kept), dropped=(*doc.dropped, *cut, *absorbed))
 
     def _referent(
         self, kept: list[Event], ev: Event, types: frozenset[str], cues: Cues
@@ -213,6 +227,121 @@ class Merger(Stage):
         if not (same_sentence or second_mention or raid_arrest):
             return False
         return actors_agree(a.actor, b.actor) and actors_agree(a.recipient, b.recipient)
+
+
+TOLL_FIELDS = ("killed", "injured")
+_WORDS = re.compile(r"[\w'-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class TollCues:
+    """What :func:`lend_tolls` reads: the toll triggers among the weak candidates,
+    the words that mark a new event, the number words, the text."""
+
+    tolls: frozenset[tuple[int, int]]
+    new_event: frozenset[str]
+    numbers: NumberWords
+    causes: frozenset[str]
+    """Harm from these is no attack's (a crash, a landslide)."""
+    text: str
+    sentences: tuple[Sentence, ...]
+
+    def another_event(self, ev: Event) -> bool:
+        """Does the toll's sentence speak of another event: a new-event word before
+        its trigger ("in a separate attack"; "another 17" and "two other people"
+        count more victims), or harm with no attacker (a crash, a landslide)?"""
+        if ev.trigger is None:
+            return False
+        i = ev.evidence.sentence
+        sent = self.sentences[i].text if 0 <= i < len(self.sentences) else ev.evidence.text
+        own = _WORDS.findall(sent.lower())
+        if any(w in self.causes or w.removesuffix("s") in self.causes for w in own):
+            return True
+        words = _WORDS.findall(self.text[ev.evidence.start : ev.trigger[0]].lower())
+        for j, w in enumerate(words):
+            if w not in self.new_event:
+                continue
+            near = words[max(0, j - 1) : j + 2]
+            if not any(self.numbers.is_number_word(x) for x in near if x != w):
+                return True
+        return False
+
+
+def lend_tolls(
+    kept: list[Event], weak: list[Event], cues: TollCues
+) -> tuple[list[Event], list[tuple[Event, str]]]:
+    """Counts of bare tolls, given to the attack they count; the events kept, and
+    the tolls taken out of them (each with the reason).
+
+    A toll sentence after an attack ("At least 20 others were wounded.") names no
+    actor and no weapon: the coder is unsure what it is, and codes it weakly (the
+    confidence cut drops it), as some other type (a riot) or as no event of
+    interest (a disaster).  Its
+    killed and injured numbers belong to the nearest attack a few sentences before
+    it.  Only counts the attack lacks are filled, only from a toll whose trigger is
+    a word of killing or wounding, that names no actor of its own, speaks of no
+    other event, names no other place and agrees with the attack's place, date,
+    status and counts; its sentence joins the attack's sources.  A toll kept as
+    another type is then taken out (one real event, one coded event); a weak one
+    stays among the dropped.
+    """
+    out = list(kept)
+    absorbed: list[tuple[Event, str]] = []
+    other_type = [e for e in kept if e.event_type != "ASSAULT" and e.trigger in cues.tolls]
+    for ev in sorted([*weak, *other_type], key=lambda e: e.evidence.sentence):
+        if ev.trigger not in cues.tolls or ev.actor is not None or cues.another_event(ev):
+            continue
+        i = _counted_attack(out, ev)
+        if i is None:
+            continue
+        a = out[i]
+        have, counts = a.counts.to_dict(), ev.counts.to_dict()
+        filled = {k: counts[k] for k in TOLL_FIELDS if have[k] is None and counts[k] is not None}
+        if filled:
+            sources = (*(a.sources or (a.evidence.sentence,)), ev.evidence.sentence)
+            out[i] = replace(a, counts=replace(a.counts, **filled), sources=sources)
+        if any(e is ev for e in out):
+            out = [e for e in out if e is not ev]
+            absorbed.append((ev, f"a toll of the attack before it (event {a.id})"))
+    return out, absorbed
+
+
+def _counted_attack(events: list[Event], toll: Event) -> int | None:
+    """The attack a bare toll counts: the nearest earlier one, a few sentences
+    before, when its place, status and counts agree with the toll's."""
+    counts = toll.counts.to_dict()
+    if all(counts[k] is None for k in TOLL_FIELDS):
+        return None
+    for i in range(len(events) - 1, -1, -1):
+        a = events[i]
+        if a is toll or a.event_type != "ASSAULT" or a.evidence.sentence > toll.evidence.sentence:
+            continue
+        if toll.evidence.sentence - max((*a.sources, a.evidence.sentence)) > WINDOW:
+            return None
+        if (
+            a.status != toll.status
+            or not places_agree(a.location, toll.location)
+            or not _same_place(a.location, own_place(toll))
+            or not dates_agree(a, toll)
+        ):
+            return None  # the nearest attack decides: a toll is not passed further back
+        have = a.counts.to_dict()
+        if any(None not in (have[k], counts[k]) and have[k] != counts[k] for k in TOLL_FIELDS):
+            return None  # a toll that disagrees counts another attack
+        return i
+    return None
+
+
+def _same_place(attack: Place | None, named: Place | None) -> bool:
+    """A toll that names a place of its own ("two were killed in the north's biggest
+    city") counts an attack there, not one placed anywhere else or nowhere."""
+    if named is None:
+        return True
+    if attack is None:
+        return False
+    if None not in (attack.geonameid, named.geonameid):
+        return attack.geonameid == named.geonameid
+    return attack.text.casefold() == named.text.casefold()
 
 
 def own_place(ev: Event) -> Place | None:

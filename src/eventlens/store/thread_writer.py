@@ -74,11 +74,26 @@ def candidate_threads(
         .where(inner.c.n <= rules.params.max_members)
         .order_by(inner.c.thread_id, inner.c.n.desc())
     ).all()
-    members: dict[str, list[ThreadMember]] = {}
+    by_thread: dict[str, list[Any]] = {}
     for r in rows:
-        vector, index = rules.parsed(r.terms)
-        members.setdefault(r.thread_id, []).append(ThreadMember(r.id, vector, r.published, index))
-    return [(tid, members[tid]) for tid in ranked if tid in members]
+        by_thread.setdefault(r.thread_id, []).append(r)
+    # Only the threads the neighbourhood can take (whole threads, best first,
+    # at most ``max_local`` articles with the new one) are parsed.
+    out: list[tuple[str, list[ThreadMember]]] = []
+    room = rules.params.max_local - 1
+    for tid in ranked:
+        got = by_thread.get(tid)
+        if not got:
+            continue
+        if len(got) > room:
+            break
+        room -= len(got)
+        members = []
+        for r in got:
+            vector, index = rules.parsed(r.terms)
+            members.append(ThreadMember(r.id, vector, r.published, index))
+        out.append((tid, members))
+    return out
 
 
 def join_thread(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -39,6 +39,9 @@ from eventlens.stories.clustering import StoryRules, new_story_id
 from eventlens.stories.report import Report, TermVector, date_range
 from eventlens.stories.summaries import StorySummary, summarize
 from eventlens.stories.threads import ThreadRules, vector_from_json
+
+VectorParser = Callable[[str | None], TermVector]
+"""Reads an article's stored vector (``articles.terms``)."""
 
 log = logging.getLogger(__name__)
 
@@ -134,11 +137,12 @@ def save_article(
     thread_id = _write_article(conn, article, values, vector, new=old is None, rules=thread_rules)
 
     search = search or StorySearch(rules.params)
+    parse = thread_rules.vector_of  # stored vectors, parsed once per store
     new_stories = joined = 0
     for e in unique:
         context = (sentences or {}).get(e.evidence.sentence)
         report = Report(e, article.source, article.published, article.url, context, text, thread_id)
-        story_id, created = _assign(conn, report, rules, search, touched)
+        story_id, created = _assign(conn, report, rules, search, touched, parse)
         row = event_to_row(
             e,
             source=article.source,
@@ -153,7 +157,7 @@ def save_article(
         else:
             joined += 1
     for sid in sorted(touched):
-        refresh_story(conn, sid, ts)
+        refresh_story(conn, sid, ts, parse)
     clear_failures(conn, article.id, article.origin)
     return SaveResult(
         "new" if old is None else "changed", len(unique), new_stories, joined, thread_id
@@ -216,7 +220,7 @@ _REPORT_COLS = [
 ]
 
 
-def _report(row: Any) -> Report:
+def _report(row: Any, parse: VectorParser = vector_from_json) -> Report:
     m = row._mapping
     return Report(
         event_from_row(m),
@@ -226,23 +230,31 @@ def _report(row: Any) -> Report:
         m["context"],
         m["article_text"],
         m["article_thread"],
-        vector_from_json(m["article_terms"]),
+        parse(m["article_terms"]),
     )
 
 
 def candidate_stories(
-    conn: Connection, report: Report, search: StorySearch
+    conn: Connection,
+    report: Report,
+    search: StorySearch,
+    parse: VectorParser = vector_from_json,
 ) -> dict[str, list[Report]]:
     """The stories ``report`` could join, each with its members (up to
     ``MAX_MEMBERS``, the newest): a report is judged against whole stories."""
     wanted = search.candidates(conn, report, MAX_STORIES)
-    return {sid: story_members(conn, sid, limit=MAX_MEMBERS) for sid in wanted}
+    return {sid: story_members(conn, sid, limit=MAX_MEMBERS, parse=parse) for sid in wanted}
 
 
 def _assign(
-    conn: Connection, report: Report, rules: StoryRules, search: StorySearch, touched: set[str]
+    conn: Connection,
+    report: Report,
+    rules: StoryRules,
+    search: StorySearch,
+    touched: set[str],
+    parse: VectorParser,
 ) -> tuple[str, bool]:
-    a = rules.assign(report, candidate_stories(conn, report, search))
+    a = rules.assign(report, candidate_stories(conn, report, search, parse))
     if a.story_id is None:
         # A story is named after its first report.  That report may have been
         # replaced (its article changed) while the story lives on in others.
@@ -279,8 +291,14 @@ def _placeholder(sid: str, e: Event) -> dict[str, Any]:
     }
 
 
-def story_members(conn: Connection, story_id: str, limit: int | None = None) -> list[Report]:
-    """A story's reports in date order (with ``limit``, the newest ``limit``)."""
+def story_members(
+    conn: Connection,
+    story_id: str,
+    limit: int | None = None,
+    parse: VectorParser = vector_from_json,
+) -> list[Report]:
+    """A story's reports in date order (with ``limit``, the newest ``limit``);
+    ``parse`` reads each article's stored vector."""
     stmt = (
         select(*_REPORT_COLS)
         .join(articles, articles.c.id == events.c.article_id)
@@ -291,12 +309,17 @@ def story_members(conn: Connection, story_id: str, limit: int | None = None) -> 
     else:
         newest = stmt.order_by(events.c.sort_date.desc(), events.c.id.desc()).limit(limit)
         rows = list(reversed(conn.execute(newest).all()))
-    return [_report(r) for r in rows]
+    return [_report(r, parse) for r in rows]
 
 
-def refresh_story(conn: Connection, story_id: str, ts: datetime | None = None) -> None:
+def refresh_story(
+    conn: Connection,
+    story_id: str,
+    ts: datetime | None = None,
+    parse: VectorParser = vector_from_json,
+) -> None:
     """Recompute a story's row from its reports; delete it when it has none."""
-    members = story_members(conn, story_id)
+    members = story_members(conn, story_id, parse=parse)
     if not members:
         conn.execute(delete(stories).where(stories.c.id == story_id))
         return

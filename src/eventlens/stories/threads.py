@@ -163,6 +163,10 @@ class ThreadRules:
         """A stored vector (JSON), parsed and indexed; remembered (members are
         read again and again)."""
 
+    def vector_of(self, raw: str | None) -> TermVector:
+        """A stored vector (JSON), through the memo of :attr:`parsed`."""
+        return self.parsed(raw)[0]
+
     def vector(self, text: str) -> TermVector:
         """An article's text as the vector threads compare."""
         return self.vectors(text) if text else ()
