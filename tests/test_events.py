@@ -229,3 +229,20 @@ def test_a_phrase_the_parser_split_is_still_found(pipeline: Pipeline) -> None:
 )
 def test_pounding_that_is_no_attack(pipeline: Pipeline, text: str) -> None:
     assert not [e for e in extract(text, pipeline=pipeline) if e.event_type == "ASSAULT"]
+
+
+def test_taking_to_the_streets_is_a_protest_and_to_hospital_is_not(pipeline: Pipeline) -> None:
+    """A phrase with its preposition's object ("take to street"): the object decides."""
+    march = extract(
+        "Hundreds of nurses took to the streets of Accra on Tuesday to demand unpaid wages.",
+        published=date(2024, 5, 6),
+        pipeline=pipeline,
+    )
+    assert [e.event_type for e in march] == ["PROTEST"]
+    text = (
+        "Gunmen fired on a minibus outside Jalalabad on Sunday, killing three passengers. Two"
+        " others were wounded and taken to hospital in the city."
+    )
+    evs = extract(text, published=date(2024, 5, 6), pipeline=pipeline)
+    assert [(e.event_type, e.counts.killed, e.counts.injured) for e in evs] == [("ASSAULT", 3, 2)]
+    assert evs[0].recipient is None or "hospital" not in evs[0].recipient.text

@@ -378,3 +378,21 @@ def test_unsupported_database_is_a_usage_error() -> None:
 def test_place_helper_builds_resolved_places() -> None:
     p = make_place({"name": "Kabul", "lat": 34.5, "lon": 69.2, "feature": "city", "country": "AFG"})
     assert p.resolved and p.country == "AFG"
+
+
+def test_the_newest_members_of_many_stories_in_one_query(
+    filled: tuple[Store, list[LabelledReport]],
+) -> None:
+    from eventlens.store.schema import stories
+    from eventlens.store.writer import newest_members, story_members
+
+    store, _ = filled
+    with store.transaction() as conn:
+        ids = [sid for (sid,) in conn.execute(select(stories.c.id).order_by(stories.c.id))]
+        assert len(ids) > 10
+        for limit in (1, 2, 1000):
+            got = newest_members(conn, ids, limit)
+            want = {sid: story_members(conn, sid, limit=limit) for sid in ids}
+            assert {sid: m for sid, m in want.items() if m} == got
+        assert any(len(m) > 1 for m in newest_members(conn, ids, 1000).values())
+        assert newest_members(conn, [], 5) == {}

@@ -45,7 +45,14 @@ def find_triggers(sent: Span, lex: Lexicon, ew: EventWords) -> list[Trigger]:
         if t.pos_ == "VERB":
             for c in t.children:
                 if c.dep_ in ("prt", "dobj", "prep", "acomp"):
-                    sense = lex.phrases.get(f"{t.lemma_.lower()} {c.lemma_.lower()}")
+                    key = f"{t.lemma_.lower()} {c.lemma_.lower()}"
+                    # "take to the streets": a verb, its preposition and the object
+                    objs = [o for o in c.children if o.dep_ == "pobj"] if c.dep_ == "prep" else []
+                    for o in objs:
+                        sense = lex.phrases.get(f"{key} {o.lemma_.lower()}")
+                        if sense:
+                            add(t, (t, c, o), sense, "phrase")
+                    sense = lex.phrases.get(key)
                     if sense:
                         add(t, (t, c), sense, "phrase")
             nxt = t.doc[t.i + 1] if t.i + 1 < sent.end else None

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from sqlalchemy import (
     Connection,
     delete,
+    func,
     insert,
     or_,
     select,
@@ -243,7 +244,8 @@ def candidate_stories(
     """The stories ``report`` could join, each with its members (up to
     ``MAX_MEMBERS``, the newest): a report is judged against whole stories."""
     wanted = search.candidates(conn, report, MAX_STORIES)
-    return {sid: story_members(conn, sid, limit=MAX_MEMBERS, parse=parse) for sid in wanted}
+    members = newest_members(conn, wanted, MAX_MEMBERS, parse)
+    return {sid: members.get(sid, []) for sid in wanted}
 
 
 def _assign(
@@ -310,6 +312,39 @@ def story_members(
         newest = stmt.order_by(events.c.sort_date.desc(), events.c.id.desc()).limit(limit)
         rows = list(reversed(conn.execute(newest).all()))
     return [_report(r, parse) for r in rows]
+
+
+def newest_members(
+    conn: Connection,
+    story_ids: Sequence[str],
+    limit: int,
+    parse: VectorParser = vector_from_json,
+) -> dict[str, list[Report]]:
+    """The newest ``limit`` reports of each story, in date order: what
+    :func:`story_members` gives with ``limit``, for many stories in one query."""
+    if not story_ids:
+        return {}
+    c = events.c
+    n = (
+        func.row_number()
+        .over(partition_by=c.story_id, order_by=(c.sort_date.desc(), c.id.desc()))
+        .label("member_n")
+    )
+    inner = (
+        select(*_REPORT_COLS, n)
+        .join(articles, articles.c.id == c.article_id)
+        .where(c.story_id.in_(list(story_ids)))
+        .subquery()
+    )
+    rows = conn.execute(
+        select(inner)
+        .where(inner.c.member_n <= limit)
+        .order_by(inner.c.story_id, inner.c.sort_date, inner.c.id)
+    ).all()
+    out: dict[str, list[Report]] = {}
+    for r in rows:
+        out.setdefault(r.story_id, []).append(_report(r, parse))
+    return out
 
 
 def refresh_story(
