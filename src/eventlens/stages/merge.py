@@ -6,12 +6,15 @@ they arrested him").  This stage
 
 1. resolves anaphoric actors and recipients ("he", "the 15 detainees", "the
    suspect") to the nearest earlier resolved participant within a few
-   sentences, and
+   sentences,
 2. merges a later mention into an earlier event of the same type when their
    statuses are compatible (the stages of one plot: planned, threatened,
    attempted, foiled), they are close in the text, and nothing they say
    conflicts (participants, place, counts).  A raid merges into the arrest
-   made in it.
+   made in it, and
+3. gives the killed and injured numbers of a bare toll ("At least 19 others
+   were wounded.") to the attack a few sentences before it, however the coder
+   read the toll (:func:`lend_tolls`).
 
 The merged event keeps the more specific value of each field and the
 strongest status of the plot.
@@ -235,8 +238,9 @@ _WORDS = re.compile(r"[\w'-]+")
 
 @dataclass(frozen=True, slots=True)
 class TollCues:
-    """What :func:`lend_tolls` reads: the toll triggers among the weak candidates,
-    the words that mark a new event, the number words, the text."""
+    """What :func:`lend_tolls` reads: the triggers of the candidates that are tolls
+    (a word of killing or wounding), the words that mark a new event, the number
+    words, the causes of harm that are no attack, the text and its sentences."""
 
     tolls: frozenset[tuple[int, int]]
     new_event: frozenset[str]
@@ -276,14 +280,13 @@ def lend_tolls(
     A toll sentence after an attack ("At least 20 others were wounded.") names no
     actor and no weapon: the coder is unsure what it is, and codes it weakly (the
     confidence cut drops it), as some other type (a riot) or as no event of
-    interest (a disaster).  Its
-    killed and injured numbers belong to the nearest attack a few sentences before
-    it.  Only counts the attack lacks are filled, only from a toll whose trigger is
-    a word of killing or wounding, that names no actor of its own, speaks of no
-    other event, names no other place and agrees with the attack's place, date,
-    status and counts; its sentence joins the attack's sources.  A toll kept as
-    another type is then taken out (one real event, one coded event); a weak one
-    stays among the dropped.
+    interest (a disaster).  Its killed and injured numbers belong to the nearest
+    attack a few sentences before it.  Only counts the attack lacks are filled,
+    only from a toll whose trigger is a word of killing or wounding, that names no
+    actor of its own, speaks of no other event, names no other place and agrees
+    with the attack's place, date, status and counts; its sentence joins the
+    attack's sources.  A toll kept as another type is then taken out (one real
+    event, one coded event); a weak one stays among the dropped.
     """
     out = list(kept)
     absorbed: list[tuple[Event, str]] = []
