@@ -31,6 +31,7 @@ from eventlens.stages.coref import (
     same_event,
     summary_and_incident,
 )
+from eventlens.stages.merge import named_group
 
 PUBLISHED = date(2024, 5, 12)  # a Sunday
 
@@ -476,3 +477,17 @@ def test_a_merged_event_never_has_its_actor_as_its_recipient() -> None:
         _event(0, actor=police, event_type="COERCE", mode="arrest"), second, frozenset()
     )
     assert alone.recipient is None, "no recipient rather than the actor again"
+
+
+@pytest.mark.parametrize(
+    ("victims", "part"),
+    [
+        ("At least 19 others", False),
+        ("Eight mourners", False),
+        ("two people", False),
+        ("six Mexican nationals", True),
+        ("Two Red Cross workers", True),
+    ],
+)
+def test_a_named_group_of_victims_is_part_of_a_toll(victims: str, part: bool) -> None:
+    assert named_group(victims) is part

@@ -283,10 +283,11 @@ def lend_tolls(
     interest (a disaster).  Its killed and injured numbers belong to the nearest
     attack a few sentences before it.  Only counts the attack lacks are filled,
     only from a toll whose trigger is a word of killing or wounding, that names no
-    actor of its own, speaks of no other event, names no other place and agrees
-    with the attack's place, date, status and counts; its sentence joins the
-    attack's sources.  A toll kept as another type is then taken out (one real
-    event, one coded event); a weak one stays among the dropped.
+    actor of its own and no particular group of victims, speaks of no other event,
+    names no other place and agrees with the attack's place, date, status and
+    counts; its sentence joins the attack's sources.  A toll kept as another type
+    is then taken out (one real event, one coded event); a weak one stays among
+    the dropped.
     """
     out = list(kept)
     absorbed: list[tuple[Event, str]] = []
@@ -294,6 +295,8 @@ def lend_tolls(
     for ev in sorted([*weak, *other_type], key=lambda e: e.evidence.sentence):
         if ev.trigger not in cues.tolls or ev.actor is not None or cues.another_event(ev):
             continue
+        if ev.recipient is not None and named_group(ev.recipient.text):
+            continue  # "six Mexican nationals were killed": a part of the toll
         i = _counted_attack(out, ev)
         if i is None:
             continue
@@ -333,6 +336,13 @@ def _counted_attack(events: list[Event], toll: Event) -> int | None:
             return None  # a toll that disagrees counts another attack
         return i
     return None
+
+
+def named_group(text: str) -> bool:
+    """Victims named by a proper word after the first ("six Mexican nationals",
+    "two Red Cross workers"): a part of an attack's toll, not the whole of it."""
+    words = text.split()[1:]
+    return any(w[:1].isupper() for w in words)
 
 
 def _same_place(attack: Place | None, named: Place | None) -> bool:
