@@ -125,7 +125,8 @@ class Merger(Stage):
         # the weak: cut here for confidence, or dropped before as not of interest
         weak = [e for e, _ in (*doc.dropped, *cut)]
         toll_cues = TollCues(
-            toll_triggers(doc.nlp, [*weak, *kept], ew.kill_words | ew.injure_words),
+            # the kept events' triggers are among those of ``events``, already read
+            cues.tolls | toll_triggers(doc.nlp, weak, ew.kill_words | ew.injure_words),
             ew.new_event_words,
             self.resources.knowledge.numbers,
             self.resources.lexicon.non_violent_causes,

@@ -294,24 +294,17 @@ def _placeholder(sid: str, e: Event) -> dict[str, Any]:
 
 
 def story_members(
-    conn: Connection,
-    story_id: str,
-    limit: int | None = None,
-    parse: VectorParser = vector_from_json,
+    conn: Connection, story_id: str, parse: VectorParser = vector_from_json
 ) -> list[Report]:
-    """A story's reports in date order (with ``limit``, the newest ``limit``);
-    ``parse`` reads each article's stored vector."""
+    """A story's reports in date order; ``parse`` reads each article's stored
+    vector (the newest few of many stories: :func:`newest_members`)."""
     stmt = (
         select(*_REPORT_COLS)
         .join(articles, articles.c.id == events.c.article_id)
         .where(events.c.story_id == story_id)
+        .order_by(events.c.sort_date, events.c.id)
     )
-    if limit is None:
-        rows = conn.execute(stmt.order_by(events.c.sort_date, events.c.id)).all()
-    else:
-        newest = stmt.order_by(events.c.sort_date.desc(), events.c.id.desc()).limit(limit)
-        rows = list(reversed(conn.execute(newest).all()))
-    return [_report(r, parse) for r in rows]
+    return [_report(r, parse) for r in conn.execute(stmt)]
 
 
 def newest_members(
@@ -320,8 +313,8 @@ def newest_members(
     limit: int,
     parse: VectorParser = vector_from_json,
 ) -> dict[str, list[Report]]:
-    """The newest ``limit`` reports of each story, in date order: what
-    :func:`story_members` gives with ``limit``, for many stories in one query."""
+    """The newest ``limit`` reports of each story, in date order (the last
+    ``limit`` of :func:`story_members`), for many stories in one query."""
     if not story_ids:
         return {}
     c = events.c
