@@ -70,6 +70,14 @@ def first(p: Pipeline, text: str, event_type: str) -> Event:
             None,
             None,
         ),
+        # an adjective before a numeral is the verb's result, not part of the victims
+        (
+            "Gunmen shot dead three bus drivers outside Quetta on Sunday.",
+            "ASSAULT",
+            "recipient",
+            "three bus drivers",
+            "CVL",
+        ),
         # an instrument with no user named: the sector it implies
         ("Warplanes bombed a market in Idlib.", "ASSAULT", "actor", "Warplanes", "MIL"),
         # canonical armed-group names

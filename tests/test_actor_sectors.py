@@ -53,6 +53,17 @@ def party(p: Pipeline, text: str, event_type: str, role: str) -> Actor | None:
         ("Police arrested 16 protesters outside the court.", "COERCE", "recipient", "CVL"),
         ("Soldiers beat demonstrators in the capital on Friday.", "ASSAULT", "recipient", "CVL"),
         ("Militants kidnapped two aid workers in Mandera.", "ASSAULT", "recipient", "NGO"),
+        # the police of an authority a group holds are police, not the group's fighters
+        ("Four Taliban police were killed by a mine in Herat.", "ASSAULT", "recipient", "COP"),
+        ("Hamas police detained two bloggers in Gaza City.", "COERCE", "actor", "COP"),
+        # ...and agents of the state's security are police
+        ("Security agents detained a trade unionist in Kampala.", "COERCE", "actor", "COP"),
+        # a critic of someone is no part of them: the head says who, not its "of"
+        ("Soldiers detained a critic of the junta in Niamey.", "COERCE", "recipient", "OPP"),
+        ("Police arrested two opponents of the president in Lome.", "COERCE", "recipient", "OPP"),
+        # a country's weapons, or a country striking, are its armed forces
+        ("Russian missiles struck a depot in Odesa on Monday.", "ASSAULT", "actor", "MIL"),
+        ("Turkish airstrikes hit two villages near Duhok.", "ASSAULT", "actor", "MIL"),
     ],
 )
 def test_sector(

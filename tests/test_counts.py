@@ -162,6 +162,8 @@ def counts(p: Pipeline, text: str, event_type: str, field: str) -> list[int | No
         ),
         # "left N dead": the toll is the object of "left"
         ("The blast at the bus station left 14 people dead.", "ASSAULT", "killed", 14),
+        # "were shot dead": the toll is the passive subject
+        ("Two guards were shot dead outside the bank in Peshawar.", "ASSAULT", "killed", 2),
         # a headline's passive: the subject is the victims
         ("Three soldiers killed in ambush near Gao", "ASSAULT", "killed", 3),
         ("Twelve suspected smugglers arrested near Van", "COERCE", "arrested", 12),

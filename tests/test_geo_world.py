@@ -116,6 +116,23 @@ FACILITIES = [
     ("Demonstrators gathered outside Trump Tower.", "Trump Tower", "New York City", "USA"),
 ]
 
+# names the tokenizer splits at their hyphens are recognised whole
+HYPHENATED = [
+    ("Gangs blocked the road out of Croix-des-Bouquets on Monday.", "Croix-des-Bouquets", "HTI"),
+    ("Shelling was reported near Ivano-Frankivsk overnight.", "Ivano-Frankivsk", "UKR"),
+    ("A march was held in Aix-en-Provence on Sunday.", "Aix-en-Provence", "FRA"),
+]
+
+
+@pytest.mark.parametrize(("text", "mention", "country"), HYPHENATED)
+def test_hyphenated_names_are_recognised_whole(
+    geoparser: Geoparser, text: str, mention: str, country: str
+) -> None:
+    p = _find(geoparser.parse(text), mention)
+    assert p is not None, f"{mention!r} not found"
+    assert p.country == country and p.text == mention
+
+
 WORLD_CITIES = [
     (
         "LONDON - Tens of thousands of people marched through London on Saturday against "

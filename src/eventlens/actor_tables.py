@@ -59,6 +59,7 @@ class ActorWords:
     target_preps: frozenset[str]
     kept_preps: frozenset[str]
     force_heads: frozenset[str]
+    head_over_group: frozenset[str]
 
     @classmethod
     def load(cls) -> ActorWords:
@@ -86,6 +87,7 @@ class ActorWords:
             target_preps=words("target_preps"),
             kept_preps=words("kept_preps"),
             force_heads=words("force_heads"),
+            head_over_group=words("head_over_group"),
         )
 
 

@@ -266,6 +266,8 @@ class ActorResolver:
         if group is not None and own is not None and not self._names_head(group, head):
             group = None  # "five policemen and a Peshmerga fighter": the head says who
         sector = group.sector if group else self.sector_in(text, head.lower_)
+        if group is not None and own in self.words.head_over_group:
+            sector = own  # "Taliban police": the police of the authority the group holds
         fstart, fend = clean_span(doc, *char_span(full), head.idx)
         if sector is None and not person and group is None:
             # "the entrance to the parliament": the phrase's object may say who
@@ -278,7 +280,7 @@ class ActorResolver:
             sector = self._title_sector(head)
         country = self._country(full, doc, fstart, fend) or (group.country if group else None)
         if sector is None and group is None and not person and country is not None:
-            sector = self._state_sector(head, text, country)
+            sector = self._state_sector(head, text, country, armed=tokens is not None)
         if country is None and sector in self.state_sectors:
             country = self.place_country(doc, fstart, fend)
         if group:
@@ -298,13 +300,18 @@ class ActorResolver:
                     return got
         return None
 
-    def _state_sector(self, head: Token, text: str, country: str) -> str | None:
+    def _state_sector(
+        self, head: Token, text: str, country: str, armed: bool = False
+    ) -> str | None:
         """A country acting ("Rwanda denied") is its government; a country's forces
-        ("Congolese forces", "Israeli forces") are its military."""
+        ("Congolese forces", "Israeli forces") and weapons ("Russian missiles",
+        ``armed``: the phrase is a country's instrument) are its military."""
         if head.lower_ in self.words.force_heads:
             return "MIL"
-        if head.ent_type_ == "GPE" and self.country_code(text) == country:
-            return "GOV"
+        if armed and head.ent_type_ in ("NORP", "GPE"):
+            return "MIL"
+        if head.ent_type_ in ("GPE", "NORP") and self.country_code(text) == country:
+            return "GOV"  # "Rwanda denied"; "Russian strikes": the state (by role, its forces)
         return None
 
     def _names_head(self, group: Group, head: Token) -> bool:

@@ -90,6 +90,10 @@ def phrase_tokens(
         window.pop()
     while window and (window[0].is_punct or window[0].dep_ in ("cc", "prep")):
         window.pop(0)
+    while len(window) > 1 and window[0].pos_ == "ADJ" and window[1].dep_ in ("nummod", "det"):
+        # An adjective before a numeral or an article is no part of the phrase:
+        # "shot dead two officers" is the verb's result the parser gave the noun.
+        window.pop(0)
     return window or [head]
 
 

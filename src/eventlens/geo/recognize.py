@@ -61,6 +61,8 @@ _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _MAX_NGRAM = 5
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _TOWNS = frozenset({"city", "locality"})
+_HYPHEN_AFTER = re.compile(r"(?:-[^\W\d_][\w'’]*){1,4}(?![\w-])")
+_HYPHEN_BEFORE = re.compile(r"(?<![\w-])(?:[^\W\d_][\w'’]*-){1,4}$")
 _COMMA_NAME = re.compile(r"\s*,\s*([A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,2})")
 LONE_CITY_POP = 20_000
 """A one-word PERSON/ORG entity naming a town this large is taken as the town."""
@@ -183,7 +185,7 @@ class _Recognizer:
         return self.g.lookup(self.text[start:end])
 
     def add(self, start: int, end: int) -> None:
-        start, end = _trim(self.text, start, end)
+        start, end = self._hyphenated(*_trim(self.text, start, end))
         start, end = self._core(start, end)
         if self.is_person(start, end):
             return
@@ -320,8 +322,8 @@ class _Recognizer:
             return
         for e in self.doc.ents:
             label = e.label_
-            start, end = _trim(self.text, e.start_char, e.end_char)
-            for i in range(e.start_char, e.end_char):
+            start, end = self._hyphenated(*_trim(self.text, e.start_char, e.end_char))
+            for i in range(min(start, e.start_char), max(end, e.end_char)):
                 self.in_entity[i] = 1
             if end <= start or label in _SKIP_LABELS:
                 continue
@@ -335,6 +337,25 @@ class _Recognizer:
                 self.tagged_places.add(self.text[start:end])
             elif label in _MAYBE_LABELS:
                 self.maybe_entity(start, end, label)
+
+    def _hyphenated(self, start: int, end: int) -> tuple[int, int]:
+        """The whole hyphenated name an entity is a piece of, when the gazetteer
+        knows it: the tagger gives "Croix" of "Croix-des-Bouquets", "Saint-Louis"
+        of "Saint-Louis-du-Nord"."""
+        if end <= start:
+            return start, end
+        before = _HYPHEN_BEFORE.search(self.text, max(0, start - 40), start)
+        after = _HYPHEN_AFTER.match(self.text, end)
+        if before is None and after is None:
+            return start, end
+        starts = [start] + ([before.start()] if before else [])
+        ends = [end] + ([after.end()] if after else [])
+        best = (start, end)
+        for s in starts:
+            for e in ends:
+                if e - s > best[1] - best[0] and self.g.lookup(self.text[s:e]):
+                    best = (s, e)
+        return best
 
     def maybe_entity(self, start: int, end: int, label: str) -> None:
         raw = self.text[start:end]
@@ -395,6 +416,17 @@ class _Recognizer:
                 i += 1
                 continue
             matched = False
+            hs, he = self._hyphenated(t.start, t.end)
+            if he > t.end and not any(self.covered[hs:he]) and not any(self.in_entity[hs:he]):
+                # "Ivano-Frankivsk": the tokenizer splits what the gazetteer knows whole
+                raw = self.text[hs:he]
+                key = name_key(raw)
+                cands = self.g.lookup_key(key) if key and key not in not_places else ()
+                if cands and self._scan_accept(hs, he, raw, cands, t.sent_start):
+                    self.add(hs, he)
+                    while i < len(toks) and toks[i].start < he:
+                        i += 1
+                    continue
             for n in range(_MAX_NGRAM, 0, -1):
                 if i + n > len(toks):
                     continue

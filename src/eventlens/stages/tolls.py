@@ -208,8 +208,9 @@ class Tolls:
         if n is not None:
             return n
         if t.dep_ in ("oprd", "xcomp", "ccomp", "acomp", "advmod") and t.head.pos_ == "VERB":
-            # "left 22 people dead", "shot dead a farmer": the verb's object is the toll
-            obj = first_child(t.head, "dobj")
+            # "left 22 people dead", "shot dead a farmer": the verb's object is the
+            # toll; "two officers were shot dead": its passive subject
+            obj = first_child(t.head, "dobj") or first_child(t.head, "nsubjpass")
             if obj is not None:
                 n = self.victims(obj)
                 if n is not None:
