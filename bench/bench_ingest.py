@@ -266,6 +266,7 @@ def story_search(n_events: int, work: Path, n_places: int) -> None:
     from eventlens.store.rows import event_to_row
     from eventlens.store.schema import articles, events, stories, thread_terms, threads
     from eventlens.store.writer import _placeholder, now
+    from eventlens.stories.report import Report
     from eventlens.stories.threads import ThreadRules, vector_json
 
     rng = random.Random(0)
@@ -311,6 +312,15 @@ def story_search(n_events: int, work: Path, n_places: int) -> None:
         p.unlink()
     with Store.open(str(db)) as store:
         ts = now()
+        # each distinct sentence's embedding, as the writer keeps it with its events
+        sentences = sorted({t.split(". ")[0][:300] for t in texts})
+        embedded = store.story_rules.similarity.embed_sentences(
+            [
+                Report(make_event(article_id="v", event_type="ASSAULT", status="occurred", text=t))
+                for t in sentences
+            ]
+        )
+        vector_of = dict(zip(sentences, embedded, strict=True))
         batch = 2000
         with store.transaction() as conn:
             for lo in range(0, n_events, batch):
@@ -367,7 +377,13 @@ def story_search(n_events: int, work: Path, n_places: int) -> None:
                 conn.execute(insert(stories), [_placeholder(f"s-{e.id}", e) for e in evs])
                 conn.execute(
                     insert(events),
-                    [event_to_row(e, source="bench", story_id=f"s-{e.id}") for e in evs],
+                    [
+                        {
+                            **event_to_row(e, source="bench", story_id=f"s-{e.id}"),
+                            "sentence_vector": vector_of.get(e.evidence.text),
+                        }
+                        for e in evs
+                    ],
                 )
         probes = [event(f"p{i}", texts[(i * 7919) % len(texts)]) for i in range(60)]
         _ = store.story_rules  # parse the clustering tables now, not in the first probe

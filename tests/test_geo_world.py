@@ -134,6 +134,14 @@ def test_hyphenated_names_are_recognised_whole(
 
 
 WORLD_CITIES = [
+    # a list of towns is towns, not the provinces named after them
+    ("Drones struck Lviv and Ivano-Frankivsk overnight.", "Lviv", "Lviv", "UKR"),
+    (
+        "Drones struck Lviv and Ivano-Frankivsk overnight.",
+        "Ivano-Frankivsk",
+        "Ivano-Frankivsk",
+        "UKR",
+    ),
     (
         "LONDON - Tens of thousands of people marched through London on Saturday against "
         "the war, while in New York police estimated 10,000 marchers.",

@@ -362,3 +362,78 @@ def test_eval_stories_on_ecbplus_all_documents_f1(ecbplus_result: dict[str, Any]
     reports in one thread counted as articles in full agreement: 0.164 -> 0.220)."""
     worst = ecbplus_result["worst"]
     assert worst["f1"] >= BASELINE["stories"]["worst_f1"], ecbplus_result
+
+
+def _dated_brief(key: str, sentence: str, place: str) -> Report:
+    """A one-sentence brief dated 2024-05-11, placed by ``place``."""
+    from eventlens.evaluate.dedup import make_date
+
+    e = make_event(
+        event_id=f"event-{key}",
+        article_id=f"article-{key}",
+        event_type="ASSAULT",
+        status="occurred",
+        text=sentence,
+        place=make_place(PLACES[place]),
+        when=make_date("2024-05-11"),
+    )
+    return Report(e, f"outlet-{key}", None, None, sentence, sentence)
+
+
+# Two outlets' one sentence on one shooting, in other words: no content word in common.
+CAFE = "A gunman opened fire on diners at a cafe close to the harbour."
+COFFEE_HOUSE = "An armed man opened fire in a coffee shop by the port, hitting several patrons."
+# ...and another happening in the same town that day.
+BOAT = "Fishermen unloading their catch at the harbour were attacked by a gang."
+
+
+def test_sentences_that_mean_the_same_in_other_words_join() -> None:
+    a, b = _dated_brief("a", CAFE, "athens"), _dated_brief("b", COFFEE_HOUSE, "athens")
+    sim = RULES.similarity
+    assert sim.text_similarity(a, b) == 0.0  # shared words say nothing here
+    assert sim.sentence_similarity(a, b) > 0.0
+    story = cluster([a, b])
+    assert story["event-a"] == story["event-b"]
+
+
+def test_sentences_of_other_happenings_do_not_agree_by_meaning() -> None:
+    a, c = _dated_brief("a", CAFE, "athens"), _dated_brief("c", BOAT, "athens")
+    assert RULES.similarity.sentence_similarity(a, c) == 0.0
+
+
+def test_without_the_encoder_only_shared_words_count() -> None:
+    rules = StoryRules(KNOWLEDGE, replace(DEFAULT_PARAMS, sentence_encoder=False))
+    a, b = _dated_brief("a", CAFE, "athens"), _dated_brief("b", COFFEE_HOUSE, "athens")
+    assert rules.similarity.encoder is None
+    assert rules.similarity.sentence_similarity(a, b) == 0.0
+
+
+def test_the_store_keeps_each_events_sentence_embedding(tmp_path: Path) -> None:
+    """The writer stores the embedding of the event's sentence; a report read back
+    from the store is compared by it (the same score as from the text)."""
+    from sqlalchemy import select
+
+    from eventlens.store.schema import events
+    from eventlens.store.writer import candidate_stories
+
+    a, b = _dated_brief("a", CAFE, "athens"), _dated_brief("b", COFFEE_HOUSE, "athens")
+    with Store.open(str(tmp_path / "v.db"), knowledge=KNOWLEDGE) as store:
+        e = a.event
+        store.save_article(
+            Article(id=e.article_id, content=CAFE, source=a.source),
+            content_hash="v1",
+            text=CAFE,
+            events=[e],
+            sentences={0: CAFE},
+        )
+        with store.transaction() as conn:
+            (blob,) = conn.execute(select(events.c.sentence_vector)).one()
+            stored = [
+                m for ms in candidate_stories(conn, b, store.story_search).values() for m in ms
+            ]
+    assert isinstance(blob, bytes) and len(blob) == 2 * 384
+    assert [m.sentence_vector for m in stored] == [blob]
+    sim = store.story_rules.similarity
+    from_text = sim.sentence_similarity(a, b)
+    assert from_text > 0.0
+    assert abs(sim.sentence_similarity(stored[0], b) - from_text) < 0.01

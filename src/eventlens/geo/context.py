@@ -194,10 +194,12 @@ class Context:
 
 
 def _list_kind(c: Candidate) -> tuple[str, str | None] | None:
-    """What a list of names shares: countries, or one country's subdivisions of a level."""
+    """What a list of names shares: countries, or one country's subdivisions of a
+    level, or its towns ("Kharkiv and Ivano-Frankivsk" are two cities, not the two
+    provinces named after them)."""
     if c.feature == "country":
         return ("country", None)
-    if c.feature in ("admin1", "admin2"):
+    if c.feature in ("admin1", "admin2", "city"):
         return (c.feature, c.country)
     return None
 

@@ -328,7 +328,8 @@ class EventQuery(Query[EventRecord]):
 
     def _base(self) -> Select[Any]:
         return select(
-            *events.c,
+            # every column but the sentence embedding (story clustering's, not the reader's)
+            *(c for c in events.c if c.name != "sentence_vector"),
             articles.c.url.label("article_url"),
             articles.c.title.label("article_title"),
         ).join(articles, articles.c.id == events.c.article_id)

@@ -14,7 +14,8 @@ is a new revision (``python -m eventlens.migrations revision "what changed"``).
 - ``events``: one row per event, every field of ``eventlens.event/1`` in its
   own column so an event round-trips exactly; derived columns (``date_start``,
   ``date_end``, ``day``/``week``/``month``, ``sort_date``) serve filters,
-  counts and stable paging.
+  counts and stable paging; ``sentence_vector`` keeps the embedding of the
+  event's sentence that story clustering compares.
 - ``stories``: clusters of events from different articles that report the
   same real-world event (:mod:`eventlens.stories.clustering`), with their representative
   values and, in ``summary``, every conflicting value with its provenance.
@@ -38,6 +39,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -219,6 +221,9 @@ events = Table(
     Column("evidence_end", Integer, nullable=False),
     Column("evidence_sentence", Integer, nullable=False),
     Column("context", Text),
+    # the context sentence's embedding by the sentence encoder (float16 bytes), kept
+    # so that story search compares meanings without running the encoder again
+    Column("sentence_vector", LargeBinary),
     Column("confidence", Float, nullable=False),
     Column("source", String(255)),
     Column("published", Date),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -139,30 +139,58 @@ def save_article(
 
     search = search or StorySearch(rules.params)
     parse = thread_rules.vector_of  # stored vectors, parsed once per store
-    new_stories = joined = 0
-    for e in unique:
-        context = (sentences or {}).get(e.evidence.sentence)
-        report = Report(e, article.source, article.published, article.url, context, text, thread_id)
-        story_id, created = _assign(conn, report, rules, search, touched, parse)
-        row = event_to_row(
+    reports = [
+        Report(
             e,
-            source=article.source,
-            published=article.published,
-            story_id=story_id,
-            context=context,
+            article.source,
+            article.published,
+            article.url,
+            (sentences or {}).get(e.evidence.sentence),
+            text,
+            thread_id,
         )
-        conn.execute(insert(events).values(fit_row(events, row)))
-        touched.add(story_id)
-        if created:
-            new_stories += 1
-        else:
-            joined += 1
+        for e in unique
+    ]
+    new_stories, joined = _save_events(conn, reports, rules, search, touched, parse)
     for sid in sorted(touched):
         refresh_story(conn, sid, ts, parse)
     clear_failures(conn, article.id, article.origin)
     return SaveResult(
         "new" if old is None else "changed", len(unique), new_stories, joined, thread_id
     )
+
+
+def _save_events(
+    conn: Connection,
+    reports: Sequence[Report],
+    rules: StoryRules,
+    search: StorySearch,
+    touched: set[str],
+    parse: VectorParser,
+) -> tuple[int, int]:
+    """Insert an article's events, each in the story it joins or a new one, with
+    its sentence's embedding (the encoder runs once for all of them); the
+    numbers of new stories and of stories joined."""
+    new_stories = joined = 0
+    embedded = rules.similarity.embed_sentences(reports)
+    for report, sentence_vector in zip(reports, embedded, strict=True):
+        report = replace(report, sentence_vector=sentence_vector)
+        story_id, created = _assign(conn, report, rules, search, touched, parse)
+        row = event_to_row(
+            report.event,
+            source=report.source,
+            published=report.published,
+            story_id=story_id,
+            context=report.context,
+        )
+        row["sentence_vector"] = sentence_vector
+        conn.execute(insert(events).values(fit_row(events, row)))
+        touched.add(story_id)
+        if created:
+            new_stories += 1
+        else:
+            joined += 1
+    return new_stories, joined
 
 
 def _write_article(
@@ -232,6 +260,7 @@ def _report(row: Any, parse: VectorParser = vector_from_json) -> Report:
         m["article_text"],
         m["article_thread"],
         parse(m["article_terms"]),
+        m["sentence_vector"],
     )
 
 

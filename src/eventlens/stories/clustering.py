@@ -33,7 +33,10 @@ to tolerate them:
   and ``data/dedup/generic_actors.tsv``) agree less than one named actor;
 - the words compared are those of the whole sentence, less the words that
   announce an event of the type (the trigger lexicon: type and mode are
-  compared apart) and the two places' names (scored apart);
+  compared apart) and the two places' names (scored apart); the sentences'
+  meanings are compared too, by the packaged sentence encoder (outlets say
+  "militias" and "armed groups", "a cafe" and "a coffee house"), and the
+  text score is the better of the two;
 - place and time alone are not evidence: two reports that share no content
   word, no specific actor and no count lose ``no_evidence_penalty``;
 - counts never block a join (outlets disagree on tolls): equal counts add a
@@ -67,6 +70,7 @@ from eventlens.stories.similarity import Similarity, date_similarity, place_simi
 from eventlens.stories.vectors import centre, cosine
 
 if TYPE_CHECKING:
+    from eventlens.encoder import Encoder
     from eventlens.knowledge import Knowledge
 
 
@@ -122,11 +126,22 @@ class StoryRules:
     the actor dictionary (``knowledge.actor_tables``).
     """
 
-    def __init__(self, knowledge: Knowledge, params: DedupParams = DEFAULT_PARAMS) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        params: DedupParams = DEFAULT_PARAMS,
+        encoder: Encoder | None = None,
+    ) -> None:
         self.params = params
         self.knowledge = knowledge
         self.tables = knowledge.stories
-        self.similarity = Similarity(self.tables, knowledge.lexicon, knowledge.actor_tables)
+        if encoder is None and params.sentence_encoder:
+            from eventlens.encoder import Encoder
+
+            encoder = Encoder()  # the packaged one, loaded on first use
+        self.similarity = Similarity(
+            self.tables, knowledge.lexicon, knowledge.actor_tables, encoder
+        )
 
     def vector(self, r: Report) -> tuple[tuple[str, float], ...]:
         """The report's article as a TF-IDF vector; empty when unknown."""
@@ -166,7 +181,8 @@ class StoryRules:
                 return None
             place = 0.0
         actors, conflict = sim.actor_similarity(a, b)
-        text = sim.text_similarity(a, b)
+        # shared words, or the same meaning in other words (the sentence encoder)
+        text = max(sim.text_similarity(a, b), sim.sentence_similarity(a, b, params))
         # What one report does not say is unknown, not a mismatch: a missing
         # place, date or actor scores ``unknown_value`` instead of a low value.
         known_place = ea.location is not None and eb.location is not None

@@ -18,6 +18,15 @@ class Memo(Generic[K, V]):
         self._size = size
         self._seen: dict[K, V] = {}
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._seen
+
+    def put(self, key: K, value: V) -> None:
+        """Remember ``value`` as ``fn(key)`` (computed elsewhere, in a batch)."""
+        if len(self._seen) >= self._size:
+            self._seen.clear()
+        self._seen[key] = value
+
     def __call__(self, key: K) -> V:
         try:
             return self._seen[key]

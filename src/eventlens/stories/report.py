@@ -33,6 +33,9 @@ class Report:
     vector: TermVector = ()
     """The article's vector as the store kept it (``articles.terms``), when
     known: it need not be computed from the text again."""
+    sentence_vector: bytes | None = None
+    """The embedding of ``context`` as the store kept it (``events.sentence_vector``,
+    float16 bytes), when known: the encoder need not run on it again."""
 
     @property
     def source_key(self) -> str:

@@ -9,8 +9,13 @@ has seen (the same sentences are compared with many reports).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
+
+from eventlens.encoder import DIM
 from eventlens.geo.distance import haversine_km
 from eventlens.model import Actor, Event
 from eventlens.stories.memo import Memo
@@ -22,6 +27,7 @@ from eventlens.stories.threads import DEFAULT_THREAD_PARAMS, thread_vectors
 
 if TYPE_CHECKING:
     from eventlens.actors import ActorTables
+    from eventlens.encoder import Encoder
     from eventlens.knowledge.lexicon import Lexicon
     from eventlens.stories.tables import StoryTables
 
@@ -112,7 +118,13 @@ class Similarity:
     lexicon and the actor dictionary (one per clusterer; it remembers the
     texts it has read)."""
 
-    def __init__(self, tables: StoryTables, lexicon: Lexicon, actors: ActorTables) -> None:
+    def __init__(
+        self,
+        tables: StoryTables,
+        lexicon: Lexicon,
+        actors: ActorTables,
+        encoder: Encoder | None = None,
+    ) -> None:
         self.tables = tables
         self.lexicon = lexicon
         self.generic = tables.generic_actors.with_labels(actors)
@@ -124,6 +136,8 @@ class Similarity:
         """Content words of a text, stemmed (a pure function of the text)."""
         self._mentions: Memo[str, tuple[str, frozenset[str]]] = Memo(self._group_mentions, 1 << 16)
         self._event_words: dict[str, frozenset[str]] = {}
+        self.encoder = encoder
+        self._sentence_vectors: Memo[str, npt.NDArray[np.float32]] = Memo(self._embed, 1 << 15)
 
     def _words(self, text: str) -> frozenset[str]:
         return content_words(text, self.tables.stopwords)
@@ -263,6 +277,52 @@ class Similarity:
         (the evidence when the sentence is not known), leaving out the words that
         announce an event and the names of the two places (scored apart)."""
         return dice(*self._compared_words(a, b))
+
+    def _embed(self, text: str) -> npt.NDArray[np.float32]:
+        assert self.encoder is not None
+        vec: npt.NDArray[np.float32] = self.encoder.embed([text])[0]
+        return vec
+
+    @staticmethod
+    def sentence_text(r: Report) -> str:
+        """The text whose meaning is compared: the sentence, else the evidence."""
+        return r.context or r.event.evidence.text
+
+    def embed_sentences(self, reports: Sequence[Report]) -> list[bytes | None]:
+        """The sentence embeddings of ``reports`` as the store keeps them (float16
+        bytes; None without an encoder or a text), run through the encoder in one
+        batch for those not seen before."""
+        if self.encoder is None:
+            return [None] * len(reports)
+        texts = [self.sentence_text(r) for r in reports]
+        fresh = sorted({t for t in texts if t.strip() and t not in self._sentence_vectors})
+        for t, v in zip(fresh, self.encoder.embed(fresh), strict=True):
+            self._sentence_vectors.put(t, v)
+        return [
+            self._sentence_vectors(t).astype(np.float16).tobytes() if t.strip() else None
+            for t in texts
+        ]
+
+    def _sentence_vector(self, r: Report) -> npt.NDArray[np.float32]:
+        if r.sentence_vector is not None and len(r.sentence_vector) == 2 * DIM:
+            return np.frombuffer(r.sentence_vector, dtype=np.float16).astype(np.float32)
+        return self._sentence_vectors(self.sentence_text(r))
+
+    def sentence_similarity(
+        self, a: Report, b: Report, params: DedupParams = DEFAULT_PARAMS
+    ) -> float:
+        """How alike the two sentences' meanings are (0 to 1): the cosine of their
+        embeddings by the sentence encoder, scaled from ``sentence_low`` (nothing)
+        to ``sentence_high`` (full).  Other words for one thing ("militias" and
+        "armed groups", "a cafe" and "a coffee house") that shared words miss; 0
+        without an encoder."""
+        if self.encoder is None:
+            return 0.0
+        if not self.sentence_text(a).strip() or not self.sentence_text(b).strip():
+            return 0.0
+        cos = float(self._sentence_vector(a) @ self._sentence_vector(b))
+        span = params.sentence_high - params.sentence_low
+        return min(1.0, max(0.0, (cos - params.sentence_low) / span))
 
     def shared_words(self, a: Report, b: Report) -> int:
         """How many of those content words the two sentences share."""
